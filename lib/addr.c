@@ -71,6 +71,9 @@ addr_literal(const char *s, size_t n)
 
 	if (n < 2 || s[0] != '[' || s[n - 1] != ']' || n - 2 >= sizeof buf)
 		return 0;
+	/* inet_pton() would stop at a NUL and accept "[192.0.2.1\0junk]" */
+	if (memchr(s, '\0', n) != NULL)
+		return 0;
 	memcpy(buf, s + 1, n - 2);
 	buf[n - 2] = '\0';
 	if (n - 2 > 5 && sa_caseeqb(buf, "IPv6:", 5))

@@ -17,7 +17,8 @@ cidr_addr(const char *s, size_t n, int *family, unsigned char a[16])
 {
 	char	 buf[64];
 
-	if (n == 0 || n >= sizeof buf)
+	/* a NUL would end the text early for inet_pton(): "1.2.3.4\0junk" */
+	if (n == 0 || n >= sizeof buf || memchr(s, '\0', n) != NULL)
 		return -1;
 	memcpy(buf, s, n);
 	buf[n] = '\0';

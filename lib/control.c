@@ -51,8 +51,9 @@ control_slurp(const char *fn, struct sa *buf, struct sa *err)
 	return 1;
 }
 
-/* Walk the lines of buf; for each meaningful line call back with it
- * stripped of comments and trailing white space. */
+/* Walk the lines of buf; append each meaningful line to out, stripped
+ * of its comment and trailing white space.  Leading white space stays:
+ * control.h strips only trailing blanks, and " 12" is not a number. */
 static int
 control_lines(const char *fn, const struct sa *buf, struct sa *out,
     size_t *count, size_t *first, struct sa *err)
@@ -75,10 +76,6 @@ control_lines(const char *fn, const struct sa *buf, struct sa *out,
 		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
 		    s[n - 1] == '\r'))
 			n--;
-		while (n > 0 && (*s == ' ' || *s == '\t')) {
-			s++;
-			n--;
-		}
 		if (n == 0)
 			continue;
 		if (sa_catb(out, s, n) == -1 || sa_catc(out, '\0') == -1)

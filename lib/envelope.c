@@ -44,6 +44,22 @@ env_valueok(const char *v, size_t n)
 	return 1;
 }
 
+/* The fields of struct envelope: never an extra key (a "rcpt" extra
+ * would come back from envelope_fmt() as one more recipient). */
+static int
+env_corekey(const char *k)
+{
+	static const char *const core[] = {
+		"id", "time", "remote", "helo", "tls", "from", "rcpt"
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof core / sizeof core[0]; i++)
+		if (strcmp(k, core[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* "<addr>" -> addr; addresses are parsed strictly again by their users */
 static int
 env_path(const char *v, size_t n, struct sa *out, int null_ok)
@@ -165,6 +181,10 @@ env_version(const char *buf, size_t len, size_t *pos)
 		*pos = sizeof v - 1;
 		return ENVELOPE_OK;
 	}
+	/* cut inside our own version line: not some unknown version */
+	if (len >= sizeof p - 1 && len < sizeof v - 1 &&
+	    memcmp(buf, v, len) == 0)
+		return ENVELOPE_TRUNCATED;
 	if (len >= sizeof p - 1 && memcmp(buf, p, sizeof p - 1) == 0)
 		return ENVELOPE_VERSION_BAD;
 	return ENVELOPE_BARE;
@@ -225,11 +245,36 @@ env_line(struct sa *out, const char *k, const char *v, size_t n)
 	return sa_catc(out, '\n');
 }
 
+/* 1 if every field would come back from envelope_parse() as it is. */
+static int
+env_fmtok(const struct envelope *e)
+{
+	const char	*r = NULL;
+
+	if (!spool_idok(e->id.s, e->id.len) ||
+	    e->remote.len > ENVELOPE_MAXLINE - 8 ||
+	    !env_valueok(e->remote.s, e->remote.len) ||
+	    e->helo.len > ENVELOPE_MAXLINE - 8 ||
+	    !env_valueok(e->helo.s, e->helo.len) ||
+	    e->from.len > ADDR_MAXPATH ||
+	    !env_valueok(e->from.s, e->from.len) || e->nrcpt == 0)
+		return 0;
+	while ((r = envelope_nextrcpt(e, r)) != NULL)
+		if (*r == '\0' || strlen(r) > ADDR_MAXPATH ||
+		    !env_valueok(r, strlen(r)))
+			return 0;
+	return 1;
+}
+
 int
 envelope_fmt(const struct envelope *e, struct sa *out)
 {
 	const char	*r = NULL;
 
+	if (!env_fmtok(e)) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (sa_cats(out, ENVELOPE_VERSION "\n") == -1 ||
 	    env_line(out, "id", e->id.s, e->id.len) == -1 ||
 	    sa_cats(out, "time ") == -1 || sa_catu(out, e->time) == -1 ||
@@ -255,6 +300,11 @@ envelope_addrcpt(struct envelope *e, const char *a, size_t n)
 {
 	if (e->nrcpt >= ENVELOPE_MAXRCPT) {
 		errno = E2BIG;
+		return -1;
+	}
+	if (n == 0 || n > ADDR_MAXPATH || !env_valueok(a, n) ||
+	    memchr(a, '\0', n) != NULL) {
+		errno = EINVAL;
 		return -1;
 	}
 	if (sa_catb(&e->rcpt, a, n) == -1 || sa_catc(&e->rcpt, '\0') == -1)
@@ -313,7 +363,7 @@ envelope_set(struct envelope *e, const char *k, const char *v, size_t n)
 	size_t		 vn, ll;
 	const char	*s;
 
-	if (!env_keyok(k, strlen(k)) || !env_valueok(v, n) ||
+	if (!env_keyok(k, strlen(k)) || env_corekey(k) || !env_valueok(v, n) ||
 	    n > ENVELOPE_MAXLINE - 33) {
 		errno = EINVAL;
 		return -1;

@@ -54,12 +54,15 @@ enum envelope_result {
 /* Parse the block at the start of buf.  On ENVELOPE_OK, *hdrlen is the
  * length of the block including its empty line: the message follows. */
 int	envelope_parse(struct envelope *, const char *, size_t, size_t *);
-/* Append the block, ending with its empty line, to out. 0 or -1 ENOMEM. */
+/* Append the block, ending with its empty line, to out.  0, or -1 with
+ * ENOMEM, or EINVAL if a field would not parse back (a control byte, an
+ * over-long value, no recipient). */
 int	envelope_fmt(const struct envelope *, struct sa *);
 int	envelope_addrcpt(struct envelope *, const char *, size_t);
 /* The i-th recipient in turn: *p set to NULL before the first call. */
 const char *envelope_nextrcpt(const struct envelope *, const char *);
-/* Value of an extra key, or NULL; *n set to its length. */
+/* Value of an extra key, or NULL; *n set to its length.  envelope_set()
+ * refuses the core keys (id, time, remote, helo, tls, from, rcpt). */
 const char *envelope_get(const struct envelope *, const char *, size_t *);
 int	envelope_set(struct envelope *, const char *, const char *, size_t);
 void	envelope_free(struct envelope *);

@@ -38,6 +38,8 @@ mwlog(enum mwlog_level level, const char *fmt, ...)
 	if (n < 0)
 		n = 0;
 	len = (size_t)n;
+	if (len > MWLOG_MAX)	/* a program name that long: cut below */
+		len = MWLOG_MAX;
 	va_start(ap, fmt);
 	m = vsnprintf(line + len, sizeof line - len, fmt, ap);
 	va_end(ap);
@@ -57,6 +59,14 @@ mwlog(enum mwlog_level level, const char *fmt, ...)
 	errno = saved;
 }
 
+static size_t
+mwlog_width(unsigned char c)
+{
+	if (c < 0x20 || c > 0x7e)
+		return 4;
+	return c == '"' || c == '\\' ? 2 : 1;
+}
+
 static int
 mwlog_needquote(const char *in, size_t n)
 {
@@ -74,7 +84,7 @@ char *
 mwlog_esc(char *out, size_t outsz, const char *in, size_t n)
 {
 	static const char	 hex[] = "0123456789abcdef";
-	size_t			 o = 0, i, lim;
+	size_t			 o = 0, i, lim, need = 0;
 	int			 q = mwlog_needquote(in, n);
 
 	if (outsz < 8) {
@@ -82,13 +92,16 @@ mwlog_esc(char *out, size_t outsz, const char *in, size_t n)
 			out[0] = '\0';
 		return out;
 	}
-	lim = outsz - 1 - (q ? 1 : 0) - 3;	/* closing quote and "..." */
+	for (i = 0; i < n && need < outsz; i++)
+		need += mwlog_width((unsigned char)in[i]);
+	lim = outsz - 1 - (q ? 1 : 0);		/* NUL and closing quote */
+	if ((q ? 1 : 0) + need > lim)
+		lim -= 3;		/* it does not fit: room for "..." */
 	if (q)
 		out[o++] = '"';
 	for (i = 0; i < n; i++) {
 		unsigned char	 c = (unsigned char)in[i];
-		size_t		 w = (c < 0x20 || c > 0x7e) ? 4 :
-			    (c == '"' || c == '\\') ? 2 : 1;
+		size_t		 w = mwlog_width(c);
 
 		if (o + w > lim) {
 			memcpy(out + o, "...", 3);

@@ -13,20 +13,31 @@
 
 #include "spool.h"
 
+/* HEX is a per-process counter that starts at a random value: ids from
+ * one process never repeat (a repeat would make rename() replace another
+ * message in new/), and ids of a pid reused within the same second are
+ * still unlikely to meet. */
 int
 spool_newid(struct sa *id)
 {
 	static const char	 hex[] = "0123456789abcdef";
+	static unsigned long	 seq;
+	static int		 seeded;
 	unsigned char		 r[4];
+	unsigned long		 v;
 	char			 h[8];
 	size_t			 i;
 
-	if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
-		return -1;
-	for (i = 0; i < sizeof r; i++) {
-		h[2 * i] = hex[r[i] >> 4];
-		h[2 * i + 1] = hex[r[i] & 15];
+	if (!seeded) {
+		if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+			return -1;
+		seq = (unsigned long)r[0] << 24 | (unsigned long)r[1] << 16 |
+		    (unsigned long)r[2] << 8 | r[3];
+		seeded = 1;
 	}
+	v = seq++ & 0xffffffffUL;
+	for (i = 0; i < sizeof h; i++)
+		h[i] = hex[(v >> (28 - 4 * i)) & 15];
 	id->len = 0;
 	if (sa_catu(id, (unsigned long long)time(NULL)) == -1 ||
 	    sa_catc(id, '.') == -1 ||
