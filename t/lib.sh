@@ -1,0 +1,237 @@
+# ISC license.
+# t/lib.sh: TAP helpers for the integration tests; sourced by every t/*.t.
+#
+#   plan N                    print the plan
+#   ok STATUS DESC            "cmd; ok $? desc"
+#   is GOT WANT DESC          compare strings, diff on failure
+#   diag MSG...               a "# " comment on stderr
+#   skip_all REASON           "1..0 # SKIP reason" and exit
+#   skip DESC                 one test skipped
+#   need CMD...               skip_all unless every CMD is on PATH
+#   mkhome ROLE [OPTS...]     $H = fresh home from mailward-setup under $T
+#   free_port                 print a free 127.0.0.1 TCP port
+#   start_home [DIR]          s6-svscan DIR/service in the background
+#   stop_home [DIR]           stop it now (also done at EXIT)
+#   wait_port PORT            until something listens on 127.0.0.1:PORT
+#   wait_for CMD...           poll CMD until it succeeds (MW_WAIT s, 20)
+#   run_unpriv CMD...         run CMD as nobody when root
+#   maildir_count DIR         messages in DIR/new + DIR/cur
+#   spool_count DIR           messages in DIR/new
+#   svc_pid DIR/service/SVC   pid of the service's process, empty if down
+#   wait_up DIR/service/SVC   until s6 reports the service up (5 s)
+#   mw_log SVC [DIR]          the service's log (DIR/log/SVC/current)
+#
+# PATH starts with $MW_BUILD/bin and /libexec.  When root and the build
+# tree is not reachable by other users, mkhome (and run_unpriv after it)
+# copy the programs into $T and put them first on PATH; $MW_PROGS is the
+# tree in use.  MW_KEEP=1 keeps $T; MW_WAIT sets wait_for's deadline.
+
+set -u
+umask 022
+: "${MW_BUILD:=$(cd "${0%/*}/.." && pwd)/build}"
+PATH="$MW_BUILD/bin:$MW_BUILD/libexec:$PATH"
+MW_PROGS=$MW_BUILD
+export MW_BUILD PATH
+T=
+H=
+_mw_n=0
+_mw_fail=0
+_mw_homes=
+_mw_nhome=0
+
+plan() { echo "1..$1"; }
+diag() { printf '# %s\n' "$*" >&2; }
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+
+ok() {
+	_mw_n=$((_mw_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_mw_n - $2"
+	else
+		echo "not ok $_mw_n - $2"
+		_mw_fail=1
+	fi
+}
+
+skip() {
+	_mw_n=$((_mw_n + 1))
+	echo "ok $_mw_n # skip $*"
+}
+
+is() {
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+		return 0
+	fi
+	ok 1 "$3"
+	mktemp_T
+	printf '%s\n' "$2" >"$T/.want" 2>/dev/null &&
+	printf '%s\n' "$1" >"$T/.got" 2>/dev/null &&
+	    diff -u "$T/.want" "$T/.got" | sed 's/^/# /' >&2 ||
+	    diag "got '$1', want '$2'"
+	return 1
+}
+
+need() {
+	for _c; do
+		command -v "$_c" >/dev/null 2>&1 || skip_all "no $_c"
+	done
+}
+
+# the temp dir: traversable by the service users (tests run as root)
+mktemp_T() {
+	[ -n "$T" ] && return 0
+	T=$(mktemp -d "${TMPDIR:-/tmp}/mw-t.XXXXXX") || exit 1
+	chmod 755 "$T"
+	trap '_mw_cleanup' EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	trap 'exit 141' PIPE
+}
+
+_mw_cleanup() {
+	_rc=$?
+	for _h in $_mw_homes; do
+		stop_home "$_h"
+	done
+	if [ -n "${MW_KEEP:-}" ]; then
+		diag "kept $T"
+	else
+		rm -rf "$T"
+	fi
+	[ "$_rc" -eq 0 ] && [ "$_mw_fail" -ne 0 ] && _rc=1
+	exit "$_rc"
+}
+
+# The service users must reach the programs: a build tree under a
+# private directory (a clone in /root, say) is copied into $T once, and
+# MW_PROGS names the tree in use.
+_mw_progs() {
+	[ "$(id -u)" -eq 0 ] && [ -z "${_mw_pdone:-}" ] || return 0
+	_mw_pdone=1
+	s6-setuidgid nobody test -x "$MW_BUILD/libexec/." && return 0
+	for _d in bin libexec; do
+		mkdir -p "$T/$_d" || exit 1
+		for _f in "$MW_BUILD/$_d"/*; do
+			case $_f in *.o|*.d) continue ;; esac
+			[ -f "$_f" ] && [ -x "$_f" ] || continue
+			cp "$_f" "$T/$_d/" && chmod 755 "$T/$_d/${_f##*/}" ||
+			    exit 1
+		done
+	done
+	MW_PROGS=$T
+	PATH="$T/bin:$T/libexec:$PATH"
+	diag "the build tree is private to root: programs copied to $T"
+}
+
+mkhome() {
+	mktemp_T
+	_mw_progs
+	_mw_nhome=$((_mw_nhome + 1))
+	H=$T/home$_mw_nhome
+	_role=$1
+	shift
+	set -- "$_role" "$H" "$@"
+	[ -n "${MW_SANITIZED:-}" ] && set -- "$@" --softlimit 0
+	if ! mailward-setup "$@" >"$T/setup$_mw_nhome.out" 2>&1; then
+		sed 's/^/# /' "$T/setup$_mw_nhome.out" >&2
+		echo "Bail out! mailward-setup $* failed"
+		exit 1
+	fi
+}
+
+free_port() {
+	python3 -c '
+import random, socket
+for _ in range(500):
+    p = random.randint(20000, 32000)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(p)
+    break
+'
+}
+
+start_home() {
+	_d=${1:-$H}
+	s6-svscan "$_d/service" >>"$_d/svscan.out" 2>&1 &
+	echo $! >"$_d/svscan.pid"
+	_mw_homes="$_mw_homes $_d"
+}
+
+# Stop s6-svscan (its s6-supervise stop the services), then kill whatever
+# of that home is left: every process whose cwd is inside it.
+stop_home() {
+	_d=${1:-$H}
+	[ -f "$_d/svscan.pid" ] || return 0
+	_p=$(cat "$_d/svscan.pid")
+	rm -f "$_d/svscan.pid"
+	s6-svscanctl -t "$_d/service" 2>/dev/null || kill -TERM "$_p" 2>/dev/null
+	_i=0
+	while kill -0 "$_p" 2>/dev/null && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -KILL "$_p" 2>/dev/null
+	wait "$_p" 2>/dev/null
+	for _q in /proc/[0-9]*; do
+		_c=$(readlink "$_q/cwd" 2>/dev/null) || continue
+		case $_c in
+		"$_d"|"$_d"/*) kill -KILL "${_q#/proc/}" 2>/dev/null ;;
+		esac
+	done
+	return 0
+}
+
+wait_for() {
+	_end=$(($(date +%s) + ${MW_WAIT:-20}))
+	until "$@"; do
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+_mw_listening() {
+	ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
+}
+
+wait_port() {
+	wait_for _mw_listening "$1"
+}
+
+run_unpriv() {
+	if [ "$(id -u)" -eq 0 ]; then
+		[ -n "$T" ] && _mw_progs
+		s6-setuidgid nobody "$@"
+	else
+		"$@"
+	fi
+}
+
+_mw_count() {
+	_k=0
+	for _f in "$@"; do
+		[ -f "$_f" ] && _k=$((_k + 1))
+	done
+	echo $_k
+}
+
+maildir_count() { _mw_count "$1"/new/* "$1"/cur/*; }
+spool_count() { _mw_count "$1"/new/*; }
+
+svc_pid() {
+	_s=$(s6-svstat -o pid "$1" 2>/dev/null) || return 0
+	[ "$_s" != -1 ] && echo "$_s"
+	return 0
+}
+
+wait_up() { s6-svwait -u -t 5000 "$1"; }
+
+mw_log() { cat "${2:-$H}/log/$1/current" 2>/dev/null; }
