@@ -1,0 +1,52 @@
+/* ISC license. */
+/* route.h: control/routes, the next hop per recipient domain.
+ *
+ *   # DOMAIN     NEXTHOP              [OPTION]
+ *   example.org  mx.example.net:2525
+ *   .example.org [2001:db8::25]:25    tls=require
+ *   lan.example  origin:25
+ *   *            smarthost.example.net
+ *
+ * DOMAIN is a name (exactly that domain), .suffix (every subdomain of
+ * suffix, not suffix itself) or * (every other domain).  NEXTHOP is
+ * host[:port], [address][:port], or origin[:port]: the address the
+ * message came from (the envelope's remote).  The port defaults to 25;
+ * a host is looked up for A/AAAA only, never for MX.  tls=require makes
+ * delivery wait for a next hop that offers STARTTLS.  An exact name
+ * wins over a suffix, a longer suffix over a shorter one, and both over
+ * *; a domain listed twice is an error. */
+#ifndef MW_ROUTE_H
+#define MW_ROUTE_H
+
+#include <stddef.h>
+#include "sa.h"
+
+#define ROUTE_MAX	10000	/* routes in one file */
+
+struct route {
+	char		 domain[256];	/* lowercase; ".suffix" or "*" */
+	char		 host[256];	/* without brackets; "" for origin */
+	unsigned int	 port;		/* 1..65535 */
+	int		 origin;
+	int		 tlsreq;
+};
+
+struct routes {
+	struct route	*r;
+	size_t		 n;
+	size_t		 a;
+};
+#define ROUTES_ZERO	{ NULL, 0, 0 }
+
+/* Parse the text of a routes file; on error err reads "NAME line N:
+ * reason" and -1 is returned (errno EINVAL, or ENOMEM). */
+int	route_parse(struct routes *, const char *, const char *, size_t,
+	    struct sa *);
+/* Read and parse file fn: 1 read, 0 absent (no routes), -1 error. */
+int	route_load(struct routes *, const char *, struct sa *);
+/* The route for a domain (n bytes, any case), or NULL: use DNS. */
+const struct route *route_lookup(const struct routes *, const char *,
+	    size_t);
+void	route_free(struct routes *);
+
+#endif

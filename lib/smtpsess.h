@@ -1,0 +1,54 @@
+/* ISC license. */
+/* smtpsess.h: one SMTP delivery session with one address.
+ *
+ * smtpsess_run() connects (s->tconnect ms), reads the greeting, says
+ * EHLO (HELO), uses STARTTLS when offered and s->usetls is set, and runs
+ * transactions of at most SMTPSESS_BATCH recipients until every
+ * recipient whose code is 0 has an answer; s->result() is called for
+ * each answer as it comes.  A recipient whose code is not 0 is left
+ * alone.  It returns SMTPSESS_DONE, or SMTPSESS_NEXT when the session
+ * failed before every recipient was answered (try the next address;
+ * s->err says why), or SMTPSESS_TLSFAIL when the TLS handshake failed
+ * (the caller may try the same address again without TLS).  With
+ * s->tlsreq a next hop without working STARTTLS is SMTPSESS_NEXT. */
+#ifndef MW_SMTPSESS_H
+#define MW_SMTPSESS_H
+
+#include <stddef.h>
+#include <openssl/ssl.h>
+#include "dns.h"
+#include "sa.h"
+#include "smtpc.h"
+
+#define SMTPSESS_BATCH	100	/* RFC 5321 4.5.3.1.8: servers take 100 */
+
+enum { SMTPSESS_DONE, SMTPSESS_NEXT, SMTPSESS_TLSFAIL };
+
+struct smtpsess;
+typedef void (*smtpsess_fn)(struct smtpsess *, size_t,
+		    const struct smtpc_rcpt *);
+
+struct smtpsess {
+	/* set by the caller */
+	const char		*helo;
+	int			 tconnect;	/* ms */
+	int			 tremote;	/* ms, per read or write */
+	int			 usetls;
+	int			 tlsreq;
+	SSL_CTX			*tlsctx;	/* made on first use */
+	smtpsess_fn		 result;
+	void			*ctx;
+	char			*ibuf, *obuf;	/* bio buffers */
+	size_t			 bufsize;
+	/* set by smtpsess_run() */
+	const struct dns_addr	*addr;
+	char			 relay[320];	/* "host[ip]:port" */
+	struct sa		 err;		/* NUL-terminated */
+	int			 tlsup;
+};
+
+int	smtpsess_run(struct smtpsess *, const struct dns_addr *, const char *,
+	    size_t, const char *, size_t, struct smtpc_rcpt *, size_t);
+void	smtpsess_free(struct smtpsess *);
+
+#endif

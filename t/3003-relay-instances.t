@@ -1,0 +1,51 @@
+#!/bin/sh
+# ISC license.
+# relay between two mailward homes under s6: a scanner whose relay
+# forwards to a gateway; a recipient the gateway refuses with 550 gets the
+# sender a bounce, which travels the same way into the sender's Maildir.
+. "${0%/*}/lib.sh"
+need mailward-setup smtp-recv spool-run deliver-maildir relay tcpserver \
+    s6-svscan python3
+plan 9
+
+GP=$(free_port)
+mkhome gateway --listen "127.0.0.1:$GP" --me gw.example.org \
+    --maildir alice@example.org=Maildir/alice
+G=$H
+SP=$(free_port)
+mkhome scanner --listen "127.0.0.1:$SP" --me scan.example.net \
+    --next-hop "127.0.0.1:$GP" --subscriber @example.org
+S=$H
+start_home "$G"
+start_home "$S"
+wait_port "$GP" && wait_port "$SP"
+ok $? "both homes listen"
+
+has() { [ "$(maildir_count "$1")" -ge "$2" ]; }
+python3 "${0%/*}/smtpc.py" -p "$SP" -f bob@example.com \
+    -t alice@example.org --subject relayed --message-id r1@example.com \
+    >"$T/send1.out" 2>&1
+ok $? "the scanner takes the message"
+wait_for has "$G/Maildir/alice" 1
+ok $? "it arrives in the gateway's Maildir through the relay"
+F=$(grep -l '^Message-ID: <r1@example.com>' "$G/Maildir/alice/new/"* \
+    "$G/Maildir/alice/cur/"* 2>/dev/null | head -1)
+test -n "$F"
+ok $? "the same message (by Message-ID)"
+wait_for grep -q ' delivered to=<alice@example.org> ' "$S/log/relay/current"
+ok $? "the scanner's relay logged the delivery"
+
+# alice sends to someone the gateway does not know: 550 at the gateway,
+# a bounce from the scanner back to alice
+python3 "${0%/*}/smtpc.py" -p "$SP" -f alice@example.org \
+    -t nobody@example.org --subject lost --message-id r2@example.com \
+    >"$T/send2.out" 2>&1
+ok $? "the scanner takes the second message"
+wait_for has "$G/Maildir/alice" 2
+ok $? "a second message reaches alice"
+B=$(grep -l 'report-type=delivery-status' "$G/Maildir/alice/new/"* \
+    "$G/Maildir/alice/cur/"* 2>/dev/null | head -1)
+test -n "$B" && grep -q '^Final-Recipient: rfc822; nobody@example.org' "$B"
+ok $? "it is the delivery status notification for nobody@example.org"
+grep -q '^Return-Path: <>' "$B" && grep -q '^Message-ID: <r2@example.com>' "$B"
+ok $? "from <>, quoting the original headers"

@@ -1,0 +1,197 @@
+/* ISC license. */
+/* check_route.c: control/routes parsing and lookup. */
+#include "sysdeps.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "route.h"
+#include "sa.h"
+
+struct parsecase {
+	const char	*text;
+	int		 want;		/* 0 or -1 */
+	const char	*wanterr;	/* the whole message, or NULL */
+	size_t		 wantn;
+};
+
+static const struct parsecase parses[] = {
+	{ "", 0, NULL, 0 },
+	{ "# only a comment\n\n   \n\t# indented\n", 0, NULL, 0 },
+	{ "example.org mx.example.net\n", 0, NULL, 1 },
+	{ "example.org mx.example.net", 0, NULL, 1 },	/* no final LF */
+	{ "a.example 192.0.2.1:2525 # comment\n*\tsmart:26\n", 0, NULL, 2 },
+	{ ".example [2001:db8::1]:25 tls=require\n", 0, NULL, 1 },
+	{ "x.example [192.0.2.1]\n", 0, NULL, 1 },
+	{ "x.example origin\ny.example ORIGIN:2525\n", 0, NULL, 2 },
+	{ "x.example\n", -1, "routes line 1: expected DOMAIN NEXTHOP "
+	  "[tls=require]", 0 },
+	{ "\n\nx.example a b c\n", -1, "routes line 3: expected DOMAIN "
+	  "NEXTHOP [tls=require]", 0 },
+	{ "x.example h tls=may\n", -1,
+	  "routes line 1: unknown option (only tls=require)", 0 },
+	{ "x.example h:0\n", -1,
+	  "routes line 1: port not a number in 1..65535", 0 },
+	{ "x.example h:65536\n", -1,
+	  "routes line 1: port not a number in 1..65535", 0 },
+	{ "x.example h:25x\n", -1,
+	  "routes line 1: port not a number in 1..65535", 0 },
+	{ "x.example h:\n", -1,
+	  "routes line 1: port not a number in 1..65535", 0 },
+	{ "x.example 2001:db8::1\n", -1,
+	  "routes line 1: an IPv6 address needs [brackets]", 0 },
+	{ "x.example [2001:db8::1\n", -1,
+	  "routes line 1: no ] after the address", 0 },
+	{ "x.example [mx.example]:25\n", -1,
+	  "routes line 1: not an IP address in []", 0 },
+	{ "x.example [192.0.2.1]x\n", -1, "routes line 1: junk after ]", 0 },
+	{ "x.example bad_host\n", -1, "routes line 1: not a host name", 0 },
+	{ "x..example h\n", -1, "routes line 1: not a domain, .domain or *",
+	  0 },
+	{ ". h\n", -1, "routes line 1: not a domain, .domain or *", 0 },
+	{ "x.example. h\n", -1, "routes line 1: not a domain, .domain or *",
+	  0 },
+	{ "** h\n", -1, "routes line 1: not a domain, .domain or *", 0 },
+	{ "[192.0.2.1] h\n", -1, "routes line 1: not a domain, .domain or *",
+	  0 },
+	{ "x.example h\nX.EXAMPLE k\n", -1, "routes line 2: domain listed "
+	  "twice", 0 },
+	{ "x.example h\r\ny.example k\r\n", 0, NULL, 2 },
+	{ "x.example h\rk\n", -1, "routes line 1: control character", 0 },
+};
+
+START_TEST(parse_table)
+{
+	const struct parsecase	*c = &parses[_i];
+	struct routes		 rs = ROUTES_ZERO;
+	struct sa		 err = SA_ZERO;
+
+	ck_assert_int_eq(route_parse(&rs, "routes", c->text, strlen(c->text),
+	    &err), c->want);
+	if (c->want == 0)
+		ck_assert_uint_eq(rs.n, c->wantn);
+	else {
+		ck_assert_int_eq(sa_0(&err), 0);
+		ck_assert_str_eq(err.s, c->wanterr);
+	}
+	route_free(&rs);
+	sa_free(&err);
+}
+END_TEST
+
+static const char routes[] =
+    "# the test table\n"
+    "example.org      mx.example.net:2525\n"
+    ".example.org     [2001:db8::25]:26 tls=require\n"
+    ".b.example.org   192.0.2.9\n"
+    "lan.example      origin:2525\n"
+    "*                smart.example.net\n";
+
+struct lookcase {
+	const char	*domain;
+	const char	*wanthost;	/* NULL: no route */
+	unsigned int	 wantport;
+	int		 wantorigin;
+	int		 wanttls;
+};
+
+static const struct lookcase looks[] = {
+	{ "example.org", "mx.example.net", 2525, 0, 0 },
+	{ "EXAMPLE.Org", "mx.example.net", 2525, 0, 0 },
+	{ "a.example.org", "2001:db8::25", 26, 0, 1 },
+	{ "x.a.example.org", "2001:db8::25", 26, 0, 1 },
+	{ "c.b.example.org", "192.0.2.9", 25, 0, 0 },	/* longest suffix */
+	{ "b.example.org", "2001:db8::25", 26, 0, 1 },
+	{ "lan.example", "", 2525, 1, 0 },
+	{ "x.lan.example", "smart.example.net", 25, 0, 0 },
+	{ "otherexample.org", "smart.example.net", 25, 0, 0 },
+	{ "org", "smart.example.net", 25, 0, 0 },
+};
+
+START_TEST(lookup_table)
+{
+	const struct lookcase	*c = &looks[_i];
+	const struct route	*r;
+	struct routes		 rs = ROUTES_ZERO;
+	struct sa		 err = SA_ZERO;
+
+	ck_assert_int_eq(route_parse(&rs, "routes", routes, sizeof routes - 1,
+	    &err), 0);
+	r = route_lookup(&rs, c->domain, strlen(c->domain));
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(r->host, c->wanthost);
+	ck_assert_uint_eq(r->port, c->wantport);
+	ck_assert_int_eq(r->origin, c->wantorigin);
+	ck_assert_int_eq(r->tlsreq, c->wanttls);
+	route_free(&rs);
+	sa_free(&err);
+}
+END_TEST
+
+START_TEST(lookup_nostar)
+{
+	struct routes	 rs = ROUTES_ZERO;
+	struct sa	 err = SA_ZERO;
+
+	ck_assert_int_eq(route_parse(&rs, "r", ".example.org h\n", 15, &err),
+	    0);
+	ck_assert_ptr_null(route_lookup(&rs, "example.org", 11));
+	ck_assert_ptr_null(route_lookup(&rs, "x.example.com", 13));
+	ck_assert_ptr_nonnull(route_lookup(&rs, "x.example.org", 13));
+	ck_assert_ptr_null(route_lookup(&rs, "", 0));
+	route_free(&rs);
+	sa_free(&err);
+}
+END_TEST
+
+START_TEST(load_file)
+{
+	char		 dir[] = "/tmp/route.XXXXXX", fn[64];
+	struct routes	 rs = ROUTES_ZERO;
+	struct sa	 err = SA_ZERO;
+	FILE		*f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(fn, sizeof fn, "%s/routes", dir);
+	ck_assert_int_eq(route_load(&rs, fn, &err), 0);	/* absent */
+	ck_assert_ptr_nonnull(f = fopen(fn, "w"));
+	fputs("* 127.0.0.1:2525\nbad\n", f);
+	fclose(f);
+	ck_assert_int_eq(route_load(&rs, fn, &err), -1);
+	ck_assert_int_eq(sa_0(&err), 0);
+	ck_assert_ptr_nonnull(strstr(err.s, "/routes line 2: expected"));
+	ck_assert_ptr_nonnull(f = fopen(fn, "w"));
+	fputs("* 127.0.0.1:2525\n", f);
+	fclose(f);
+	ck_assert_int_eq(route_load(&rs, fn, &err), 1);
+	ck_assert_uint_eq(rs.n, 1);
+	ck_assert_int_eq(unlink(fn), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	route_free(&rs);
+	sa_free(&err);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("route");
+	TCase	*tc = tcase_create("table");
+	SRunner	*sr;
+	int	 nfail;
+
+	tcase_add_loop_test(tc, parse_table, 0, sizeof parses / sizeof parses[0]);
+	tcase_add_loop_test(tc, lookup_table, 0, sizeof looks / sizeof looks[0]);
+	tcase_add_test(tc, lookup_nostar);
+	tcase_add_test(tc, load_file);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_set_tap(sr, "-");
+	srunner_run_all(sr, CK_SILENT);
+	nfail = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
