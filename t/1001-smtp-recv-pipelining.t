@@ -99,7 +99,7 @@ is "$(new_count) $(tmp_count)" "1 0" "only the complete message was spooled"
 # --- the replies to a pipelined group go out in one write -------------------
 # (written only when smtp-recv is about to wait for input: all 51 replies
 # come in the first read, not one by one)
-python3 - "$P" >"$T/seg.out" 2>&1 <<'PY'
+"$PYTHON" - "$P" >"$T/seg.out" 2>&1 <<'PY'
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 10)
 f = s.makefile("rb")

@@ -41,7 +41,7 @@ ok $? "log: queued tls=1"
 logged "close remote=127.0.0.1 helo=c2 tls=1 msgs=1 .*reason=quit\$"
 ok $? "log: close tls=1"
 
-python3 "${0%/*}/smtpc.py" -p "$P" --starttls -f x@example.com \
+"$PYTHON" "${0%/*}/smtpc.py" -p "$P" --starttls -f x@example.com \
     -t alice@example.org --subject 'smtplib tls' >"$T/smtpc.out" 2>&1
 ok $? "python smtplib starttls: accepted"
 id=$(sed -n 's/^250 2.0.0 Ok: queued as //p' "$T/smtpc.out")

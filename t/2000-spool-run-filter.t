@@ -11,10 +11,7 @@ plan 42
 filter=$(cd "${0%/*}" && pwd)/filter-subject.sh
 mktemp_T
 D=$T/home
-mkdir -p "$D/control"
-for q in in out route failed; do
-	mkdir -p "$D/queue/$q/tmp" "$D/queue/$q/new"
-done
+bare_home "$D" in out route failed
 echo 1 >"$D/control/retrybase"
 echo 1 >"$D/control/retrymax"
 echo 1 >"$D/control/rescan"
@@ -29,9 +26,8 @@ mkspool() {
 	id=${2:-$now}.$$.$n
 	_id=$id
 	printf 'mailward 1\nid %s\ntime %s\nremote 192.0.2.7\nhelo h\ntls 0\nfrom <a@example.org>\nrcpt <b@example.net>\n\nSubject: %s\n\nline 1\nline 2\n' \
-	    "$_id" "${2:-$now}" "$1" >"$D/queue/in/tmp/$_id"
-	cp "$D/queue/in/tmp/$_id" "$T/$_id.orig"
-	mv "$D/queue/in/tmp/$_id" "$D/queue/in/new/$_id"
+	    "$_id" "${2:-$now}" "$1" >"$T/$_id.orig"
+	spool_put "$T/$_id.orig" "$D/queue/in" "$_id"
 }
 logged() { grep -q "^spool-run: info: $1" "$T/log"; }
 logcount() { grep -c "^spool-run: info: $1" "$T/log"; }
@@ -56,15 +52,14 @@ echo partial >"$D/queue/out/tmp/$pass"
 echo stale >"$D/queue/in/tmp/stale"
 touch -d '2 days ago' "$D/queue/in/tmp/stale"
 echo fresh >"$D/queue/in/tmp/fresh"
-[ "$(id -u)" -eq 0 ] && chown -R nobody "$D"
+chown_unpriv "$D"
 
-asuser=
-[ "$(id -u)" -eq 0 ] && asuser="s6-setuidgid nobody"
+asuser=$(su_prefix nobody)
 cd "$D" || exit 1
 $asuser spool-run -o queue/out -r 20=queue/route -f queue/failed \
     queue/in "$filter" "$T/flag" 2>"$T/log" &
 pid=$!
-trap '_s=$?; kill $pid 2>/dev/null; (exit $_s); _mw_cleanup' EXIT
+kill_at_exit $pid
 
 wait_for test -f "queue/out/new/$pass"
 ok $? "exit 0: output in out/new"

@@ -10,18 +10,14 @@ plan 28
 filter=$(cd "${0%/*}" && pwd)/filter-subject.sh
 mktemp_T
 D=$T/home
-mkdir -p "$D/control"
-for q in in out failed slow mid; do
-	mkdir -p "$D/queue/$q/tmp" "$D/queue/$q/new"
-done
+bare_home "$D" in out failed slow mid
 echo 3600 >"$D/control/rescan"		# only inotify can be prompt
 echo 1 >"$D/control/retrybase"
 echo 1 >"$D/control/timeout-slow"
 now=$(date +%s)
 n=0
-asuser=
-[ "$(id -u)" -eq 0 ] && asuser="s6-setuidgid nobody"
-[ "$(id -u)" -eq 0 ] && chown -R nobody "$D"
+asuser=$(su_prefix nobody)
+chown_unpriv "$D"
 cd "$D" || exit 1
 
 # mkspool SPOOL SUBJECT: a spool file in queue/SPOOL/new; its id in $id
@@ -29,9 +25,8 @@ mkspool() {
 	n=$((n + 1))
 	id=$now.$$.$n
 	printf 'mailward 1\nid %s\ntime %s\nfrom <>\nrcpt <b@example.net>\n\nSubject: %s\n\nbody\n' \
-	    "$id" "$now" "$2" >"queue/$1/tmp/$id"
-	cp "queue/$1/tmp/$id" "$T/$id.orig"
-	mv "queue/$1/tmp/$id" "queue/$1/new/$id"
+	    "$id" "$now" "$2" >"$T/$id.orig"
+	spool_put "$T/$id.orig" "queue/$1" "$id"
 }
 logged() { grep -q "^spool-run: $1" "$T/$2"; }
 # fails RC DESC LOGPATTERN CMD...: CMD exits RC and logs the pattern
@@ -75,7 +70,7 @@ mkspool in m1
 first=$id
 $asuser spool-run -o queue/out queue/in 2>"$T/log1" &
 pid=$!
-trap '_s=$?; kill $pid 2>/dev/null; (exit $_s); _mw_cleanup' EXIT
+kill_at_exit $pid
 wait_for test -f "queue/out/new/$first"
 ok $? "mover: a message there at start is moved"
 cmp -s "queue/out/new/$first" "$T/$first.orig"
@@ -99,7 +94,7 @@ $asuser spool-run -o queue/mid -n chain1 queue/in "$filter" 2>"$T/log3" &
 p1=$!
 $asuser spool-run -o queue/out -n chain2 queue/mid 2>"$T/log4" &
 p2=$!
-trap '_s=$?; kill $p1 $p2 2>/dev/null; (exit $_s); _mw_cleanup' EXIT
+kill_at_exit $p1 $p2
 wait_for logged "info: - start" log3 && wait_for logged "info: - start" log4
 mkspool in pass
 wait_for test -f "queue/out/new/$id"
@@ -112,7 +107,7 @@ wait $p1 $p2
 # --- no -o: exit 0 consumes, a route code moves the input itself -------
 $asuser spool-run -r 20=queue/out -n noout queue/in "$filter" 2>"$T/log5" &
 p1=$!
-trap '_s=$?; kill $p1 2>/dev/null; (exit $_s); _mw_cleanup' EXIT
+kill_at_exit $p1
 mkspool in pass
 gone=$id
 mkspool in route

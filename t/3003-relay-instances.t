@@ -21,27 +21,26 @@ start_home "$S"
 wait_port "$GP" && wait_port "$SP"
 ok $? "both homes listen"
 
-has() { [ "$(maildir_count "$1")" -ge "$2" ]; }
-python3 "${0%/*}/smtpc.py" -p "$SP" -f bob@example.com \
+"$PYTHON" "${0%/*}/smtpc.py" -p "$SP" -f bob@example.com \
     -t alice@example.org --subject relayed --message-id r1@example.com \
     >"$T/send1.out" 2>&1
 ok $? "the scanner takes the message"
-wait_for has "$G/Maildir/alice" 1
+wait_for maildir_atleast "$G/Maildir/alice" 1
 ok $? "it arrives in the gateway's Maildir through the relay"
 F=$(grep -l '^Message-ID: <r1@example.com>' "$G/Maildir/alice/new/"* \
     "$G/Maildir/alice/cur/"* 2>/dev/null | head -1)
 test -n "$F"
 ok $? "the same message (by Message-ID)"
-wait_for grep -q ' delivered to=<alice@example.org> ' "$S/log/relay/current"
+wait_for log_has relay ' delivered to=<alice@example.org> ' "$S"
 ok $? "the scanner's relay logged the delivery"
 
 # alice sends to someone the gateway does not know: 550 at the gateway,
 # a bounce from the scanner back to alice
-python3 "${0%/*}/smtpc.py" -p "$SP" -f alice@example.org \
+"$PYTHON" "${0%/*}/smtpc.py" -p "$SP" -f alice@example.org \
     -t nobody@example.org --subject lost --message-id r2@example.com \
     >"$T/send2.out" 2>&1
 ok $? "the scanner takes the second message"
-wait_for has "$G/Maildir/alice" 2
+wait_for maildir_atleast "$G/Maildir/alice" 2
 ok $? "a second message reaches alice"
 B=$(grep -l 'report-type=delivery-status' "$G/Maildir/alice/new/"* \
     "$G/Maildir/alice/cur/"* 2>/dev/null | head -1)

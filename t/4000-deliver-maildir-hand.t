@@ -11,10 +11,8 @@ plan 42
 
 mktemp_T
 D=$T/home
-mkdir -p "$D/control" "$D/queue/outbound/tmp" "$D/queue/outbound/new"
-for m in alice catchall bob; do
-	mkdir -p "$D/Maildir/$m/tmp" "$D/Maildir/$m/new" "$D/Maildir/$m/cur"
-done
+bare_home "$D" outbound
+mkmaildir "$D/Maildir/alice" "$D/Maildir/catchall" "$D/Maildir/bob"
 cat >"$D/control/maildirs" <<EOT
 # local mailboxes
 alice@example.org	Maildir/alice
@@ -22,9 +20,8 @@ alice@example.org	Maildir/alice
 Bob@Example.NET		$D/Maildir/bob
 dave@example.org	Maildir/dave
 EOT
-asuser=
-[ "$(id -u)" -eq 0 ] && asuser="s6-setuidgid nobody"
-[ "$(id -u)" -eq 0 ] && chown -R nobody "$D"
+asuser=$(su_prefix nobody)
+chown_unpriv "$D"
 cd "$D" || exit 1
 n=0
 
@@ -46,7 +43,6 @@ mkspool() {
 # dm SPOOLFILE: run deliver-maildir on it as the unprivileged user
 dm() { $asuser deliver-maildir "$@" <"$spool" 2>>"$T/log"; }
 logged() { grep -q "^deliver-maildir: $1" "$T/log"; }
-files() { find "$1/new" "$1/cur" -type f | wc -l; }
 # want RCPT FILE: the delivered copy, exactly
 want() {
 	{
@@ -62,7 +58,7 @@ mkspool $from alice@example.org BOB@example.net carol@example.org \
 spool=$T/$id
 dm
 is "$?" 0 "exit 0 with an unknown recipient"
-is "$(files Maildir/alice)" 1 "alice: one copy"
+is "$(maildir_count Maildir/alice)" 1 "alice: one copy"
 f=$(ls Maildir/alice/new/*)
 want alice@example.org "$f"
 ok $? "alice: Return-Path, Delivered-To, then the message byte for byte"
@@ -98,12 +94,12 @@ mkspool $from alice@example.org carol@example.org alice@EXAMPLE.org
 spool=$T/$id
 dm
 is "$?" 0 "first run: exit 0"
-is "$(files Maildir/alice)" 2 "a recipient listed twice gets one copy"
+is "$(maildir_count Maildir/alice)" 2 "a recipient listed twice gets one copy"
 logged "info: $id duplicate-skip to=alice@EXAMPLE.org"
 ok $? "log: duplicate-skip for the repeated recipient"
 dm
 is "$?" 0 "second run: exit 0"
-is "$(files Maildir/alice) $(files Maildir/catchall)" "2 2" \
+is "$(maildir_count Maildir/alice) $(maildir_count Maildir/catchall)" "2 2" \
     "second run delivers nothing twice"
 logged "info: $id done delivered=0 duplicate=3 bounced=0"
 ok $? "log: all duplicates"
@@ -112,7 +108,7 @@ for f in Maildir/alice/new/*"Q$id"*; do
 done
 dm
 is "$?" 0 "after the reader moved it to cur/ with :2,S: exit 0"
-is "$(files Maildir/alice)" 2 "still one copy (found in cur/)"
+is "$(maildir_count Maildir/alice)" 2 "still one copy (found in cur/)"
 logged "info: $id duplicate-skip to=alice@example.org path=Maildir/alice/cur/"
 ok $? "log: duplicate found in cur/"
 
@@ -125,11 +121,11 @@ logged "warning: $id deferred to=dave@example.org maildir=Maildir/dave reason=No
 ok $? "log: deferred with the reason"
 logged "info: $id deferred delivered=1 duplicate=0 deferred=1 unknown=0"
 ok $? "log: the message is deferred"
-mkdir -p Maildir/dave/tmp Maildir/dave/new Maildir/dave/cur
-[ "$(id -u)" -eq 0 ] && chown -R nobody Maildir/dave
+mkmaildir Maildir/dave
+chown_unpriv Maildir/dave
 dm
 is "$?" 0 "Maildir created: exit 0"
-is "$(files Maildir/dave) $(files Maildir/alice)" "1 3" \
+is "$(maildir_count Maildir/dave) $(maildir_count Maildir/alice)" "1 3" \
     "dave delivered, alice not twice"
 
 # --- the null sender: no bounce -------------------------------------

@@ -11,20 +11,14 @@ plan 19
 
 mktemp_T
 D=$T/home
-mkdir -p "$D/control"
-for q in local outbound failed; do
-	mkdir -p "$D/queue/$q/tmp" "$D/queue/$q/new"
-done
-for m in alice bob; do
-	mkdir -p "$D/Maildir/$m/tmp" "$D/Maildir/$m/new" "$D/Maildir/$m/cur"
-done
+bare_home "$D" local outbound failed
+mkmaildir "$D/Maildir/alice" "$D/Maildir/bob"
 printf 'alice@example.org Maildir/alice\n@example.net Maildir/bob\ncarol@example.org Maildir/carol\n' \
     >"$D/control/maildirs"
 echo 1 >"$D/control/retrybase"
 echo 1 >"$D/control/retrymax"
-asuser=
-[ "$(id -u)" -eq 0 ] && asuser="s6-setuidgid nobody"
-[ "$(id -u)" -eq 0 ] && chown -R nobody "$D"
+asuser=$(su_prefix nobody)
+chown_unpriv "$D"
 cd "$D" || exit 1
 now=$(date +%s)
 n=0
@@ -40,15 +34,14 @@ mkspool() {
 	} >"$T/$id"
 	put "$id"
 }
-put() { cp "$T/$1" "queue/local/tmp/$1" && mv "queue/local/tmp/$1" "queue/local/new/$1"; }
+put() { spool_put "$T/$1" queue/local; }
 logged() { grep -q "$1" "$T/log"; }
-files() { find "$1/new" "$1/cur" -type f | wc -l; }
 empty() { [ -z "$(ls queue/local/new)" ]; }
 
 $asuser spool-run -n local -f queue/failed queue/local deliver-maildir \
     2>"$T/log" &
 pid=$!
-trap '_s=$?; kill $pid 2>/dev/null; (exit $_s); _mw_cleanup' EXIT
+kill_at_exit $pid
 
 mkspool alice@example.org bob@example.net
 m1=$id
@@ -56,7 +49,7 @@ mkspool alice@example.org
 mkspool bob@example.net
 wait_for empty
 ok $? "queue/local drained"
-is "$(files Maildir/alice) $(files Maildir/bob)" "2 2" "every copy arrived"
+is "$(maildir_count Maildir/alice) $(maildir_count Maildir/bob)" "2 2" "every copy arrived"
 grep -l "^Message-ID: <$m1@test>" Maildir/alice/new/* | wc -l | grep -qx 1
 ok $? "one copy of the first message for alice"
 logged "^deliver-maildir: info: $m1 delivered to=alice@example.org path=Maildir/alice/new/"
@@ -72,7 +65,7 @@ wait_for logged "^deliver-maildir: info: $m1 done delivered=0 duplicate=2"
 ok $? "redelivery: every recipient a duplicate"
 wait_for empty
 ok $? "redelivery: consumed"
-is "$(files Maildir/alice) $(files Maildir/bob)" "2 2" "redelivery: still one copy"
+is "$(maildir_count Maildir/alice) $(maildir_count Maildir/bob)" "2 2" "redelivery: still one copy"
 is "$(grep -l "^Message-ID: <$m1@test>" Maildir/*/new/* | wc -l)" 2 \
     "redelivery: the message is in two Maildirs, once each"
 
@@ -93,11 +86,11 @@ wait_for logged "^spool-run: info: $m2 deferred exit=111 retry=1s"
 ok $? "missing Maildir: deferred"
 wait_for logged "^deliver-maildir: info: $m2 duplicate-skip to=alice@example.org"
 ok $? "the retry skips the recipient already delivered"
-mkdir -p Maildir/carol/tmp Maildir/carol/new Maildir/carol/cur
-[ "$(id -u)" -eq 0 ] && chown -R nobody Maildir/carol
+mkmaildir Maildir/carol
+chown_unpriv Maildir/carol
 wait_for empty
 ok $? "Maildir created: delivered"
-is "$(files Maildir/carol) $(grep -l "^Message-ID: <$m2@test>" Maildir/alice/new/* | wc -l)" \
+is "$(maildir_count Maildir/carol) $(grep -l "^Message-ID: <$m2@test>" Maildir/alice/new/* | wc -l)" \
     "1 1" "one copy each"
 kill -TERM $pid
 wait $pid

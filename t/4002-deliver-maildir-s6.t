@@ -27,10 +27,7 @@ mkspool() {
 	chmod 644 "$T/$id"
 }
 # put SPOOL ID: into queue/SPOOL the way a producer does
-put() {
-	cp "$T/$2" "$H/queue/$1/tmp/$2" && mv "$H/queue/$1/tmp/$2" "$H/queue/$1/new/$2"
-}
-has() { mw_log "$1" | grep -q "$2"; }
+put() { spool_put "$T/$2" "$H/queue/$1"; }
 copies() { grep -l "^Message-ID: <$1@test>" "$H"/Maildir/alice/new/* \
     "$H"/Maildir/alice/cur/* 2>/dev/null | wc -l; }
 
@@ -41,22 +38,21 @@ put incoming "$m1"
 mkspool alice@example.org nobody@example.org
 m2=$id
 put incoming "$m2"
-count2() { [ "$(maildir_count "$H/Maildir/alice")" -ge 2 ]; }
-wait_for count2
+wait_for maildir_atleast "$H/Maildir/alice" 2
 is "$(maildir_count "$H/Maildir/alice")" 2 "both messages in the Maildir"
-wait_for has incoming "spool-run: info: $m1 done exit=0 out=local"
+wait_for log_has incoming "spool-run: info: $m1 done exit=0 out=local"
 ok $? "incoming service: passed on to queue/local"
-wait_for has local "deliver-maildir: info: $m1 delivered to=alice@example.org"
+wait_for log_has local "deliver-maildir: info: $m1 delivered to=alice@example.org"
 ok $? "local service: deliver-maildir's line"
-wait_for has local "spool-run: info: $m1 done exit=0 out=-"
+wait_for log_has local "spool-run: info: $m1 done exit=0 out=-"
 ok $? "local service: spool-run's line"
-wait_for has local "deliver-maildir: info: $m2 bounced to=nobody@example.org status=5.1.1 dsn=[0-9]"
+wait_for log_has local "deliver-maildir: info: $m2 bounced to=nobody@example.org status=5.1.1 dsn=[0-9]"
 ok $? "unknown recipient bounced into queue/outbound"
 is "$(copies "$m1")" 1 "one copy of the first message"
 
 # the crash case: the spool file comes back into queue/local
 put local "$m1"
-wait_for has local "deliver-maildir: info: $m1 done delivered=0 duplicate=1"
+wait_for log_has local "deliver-maildir: info: $m1 done delivered=0 duplicate=1"
 ok $? "redelivery: a duplicate"
 wait_for test -z "$(ls "$H/queue/local/new")"
 ok $? "redelivery: consumed"

@@ -16,7 +16,6 @@ start_home
 wait_port "$P"
 ok $? "smtpd listens on 127.0.0.1:$P"
 
-has() { [ "$(maildir_count "$1")" -ge "$2" ]; }
 swaks --server "127.0.0.1:$P" --helo client.example.org \
     --from sender@example.net --to alice@example.org \
     --header "Subject: e2e one" --body "first body line" >"$T/s1" 2>&1
@@ -24,7 +23,7 @@ ok $? "swaks to a subscriber succeeds"
 qid=$(sed -n 's/.*<-  250 2\.0\.0 Ok: queued as \([^ ]*\).*/\1/p' "$T/s1")
 test -n "$qid"
 ok $? "250 names the queue id ($qid)"
-wait_for has "$H/Maildir/alice" 1
+wait_for maildir_atleast "$H/Maildir/alice" 1
 ok $? "the message arrives in alice's Maildir"
 f=$(ls "$H"/Maildir/alice/new/* 2>/dev/null | head -n 1)
 is "$(sed -n 1,2p "$f")" "Return-Path: <sender@example.net>
@@ -41,11 +40,12 @@ swaks --server "127.0.0.1:$P" --from sender@example.net \
 grep -q '<\*\* *550 5\.1\.1' "$T/s2"
 ok $? "a non-subscriber gets 550 5.1.1 at RCPT"
 
-python3 "${0%/*}/smtpc.py" -p "$P" -f sender@example.net \
+"$PYTHON" "${0%/*}/smtpc.py" -p "$P" -f sender@example.net \
     -t alice@example.org -t bob@example.org -t mallory@example.com \
     --subject "e2e two" --message-id two@e2e >"$T/s3" 2>&1
 ok $? "smtplib: two of three recipients accepted"
-wait_for has "$H/Maildir/bob" 1 && wait_for has "$H/Maildir/alice" 2
+wait_for maildir_atleast "$H/Maildir/bob" 1 &&
+    wait_for maildir_atleast "$H/Maildir/alice" 2
 ok $? "one message, two recipients: a copy in each Maildir"
 is "$(grep -l '^Message-ID: <two@e2e>' "$H"/Maildir/*/new/* | wc -l)" 2 \
     "exactly two copies"
@@ -59,10 +59,9 @@ ok $? "queue/incoming and queue/local are empty afterwards"
 test -z "$(ls "$H/queue/failed/new")"
 ok $? "nothing in queue/failed"
 
-logged() { grep -q "$1" "$H/log/$2/current" 2>/dev/null; }
-wait_for logged "smtp-recv: info: $qid queued" smtpd
+wait_for log_has smtpd "smtp-recv: info: $qid queued"
 ok $? "smtpd log: queued with the queue id"
-wait_for logged "deliver-maildir: info: $qid delivered to=alice@example.org" local
+wait_for log_has local "deliver-maildir: info: $qid delivered to=alice@example.org"
 ok $? "local log: delivered, same queue id"
 if [ "$(id -u)" -eq 0 ]; then
 	is "$(stat -c %U "$f")" mwdeliver "the copy is owned by mwdeliver"

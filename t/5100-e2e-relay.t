@@ -31,14 +31,13 @@ start_home "$S"
 wait_port "$GP" && wait_port "$SP"
 ok $? "gateway and scanner listen"
 
-has() { [ "$(maildir_count "$1")" -ge "$2" ]; }
 swaks --server "127.0.0.1:$SP" --helo client.example.net \
     --from sender@example.net --to alice@example.org \
     --header "Subject: through the scanner" --header "Message-ID: <r1@e2e>" \
     --body "relayed body" >"$T/s1" 2>&1
 ok $? "the scanner accepts mail for alice"
 sq=$(sed -n 's/.*<-  250 2\.0\.0 Ok: queued as \([^ ]*\).*/\1/p' "$T/s1")
-wait_for has "$G/Maildir/alice" 1
+wait_for maildir_atleast "$G/Maildir/alice" 1
 ok $? "it arrives in the gateway's Maildir"
 f=$(ls "$G"/Maildir/alice/new/* | head -n 1)
 grep -q '^Message-ID: <r1@e2e>' "$f" && grep -q '^relayed body' "$f"
@@ -49,8 +48,7 @@ sed -n '3,/^[^	]/p' "$f" | grep -q "^Received: from scan\.example\.net " &&
 ok $? "the gateway's Received: shows the scanner's HELO and TLS"
 grep -q "$sq" "$f"
 ok $? "the scanner's queue id ($sq) is in its Received:"
-logged() { grep -q "$1" "$2/log/$3/current" 2>/dev/null; }
-wait_for logged "relay: info: $sq delivered to=<alice@example.org> relay=127.0.0.1" "$S" relay
+wait_for log_has relay "relay: info: $sq delivered to=<alice@example.org> relay=127.0.0.1" "$S"
 ok $? "scanner's relay log: delivered via 127.0.0.1"
 empty() { [ "$(spool_count "$S/queue/outbound")" -eq 0 ]; }
 wait_for empty
@@ -59,7 +57,7 @@ ok $? "the scanner's outbound spool is empty"
 # ghost@example.org is a subscriber of the gateway without a Maildir:
 # deliver-maildir bounces it; the gateway's relay sends the bounce to the
 # scanner, whose relay sends it back to the gateway, into sender's Maildir
-python3 "${0%/*}/smtpc.py" -p "$SP" -f sender@example.net \
+"$PYTHON" "${0%/*}/smtpc.py" -p "$SP" -f sender@example.net \
     -t ghost@example.org --subject "to a ghost" --message-id g1@e2e \
     >"$T/s2" 2>&1
 ok $? "the scanner accepts mail for ghost"

@@ -67,7 +67,7 @@ killer &
 kpid=$!
 
 # --- the senders: 4 connections to the gateway, 2 to the scanner ----------
-smtpc() { python3 "${0%/*}/smtpc.py" --deadline 40 --pause 0.1 "$@" \
+smtpc() { "$PYTHON" "${0%/*}/smtpc.py" --deadline 40 --pause 0.1 "$@" \
     >/dev/null 2>&1; }
 pids=
 for i in 0 1 2 3; do

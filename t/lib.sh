@@ -8,6 +8,7 @@
 #   skip_all REASON           "1..0 # SKIP reason" and exit
 #   skip DESC                 one test skipped
 #   need CMD...               skip_all unless every CMD is on PATH
+#                             (python3 means $PYTHON)
 #   mkhome ROLE [OPTS...]     $H = fresh home from mailward-setup under $T
 #   free_port                 print a free 127.0.0.1 TCP port
 #   start_home [DIR]          s6-svscan DIR/service in the background
@@ -15,28 +16,49 @@
 #   wait_port PORT            until something listens on 127.0.0.1:PORT
 #   wait_for CMD...           poll CMD until it succeeds (MW_WAIT s, 20)
 #   run_unpriv CMD...         run CMD as nobody when root
+#   as_user USER CMD...       run CMD as USER when root, else as ourselves
+#   su_prefix USER            "s6-setuidgid USER" when root, else nothing:
+#                             "$(su_prefix nobody) CMD &" leaves CMD's pid
+#                             in $!, which "as_user nobody CMD &" does not
+#   chown_unpriv DIR          chown -R nobody DIR when root
+#   bare_home DIR QUEUE...    DIR/control and DIR/queue/QUEUE/{tmp,new}
+#   mkmaildir DIR...          DIR/{tmp,new,cur}
+#   kill_at_exit PID...       kill these (if still running) at EXIT
+#   spool_put FILE SPOOL [NAME]
+#                             copy FILE to SPOOL/new/NAME (default: FILE's
+#                             name) through SPOOL/tmp, as a producer does
 #   maildir_count DIR         messages in DIR/new + DIR/cur
+#   maildir_atleast DIR N     true once DIR holds N messages (for wait_for)
 #   spool_count DIR           messages in DIR/new
 #   svc_pid DIR/service/SVC   pid of the service's process, empty if down
 #   wait_up DIR/service/SVC   until s6 reports the service up (5 s)
 #   mw_log SVC [DIR]          the service's log (DIR/log/SVC/current)
+#   log_has SVC RE [DIR]      true if that log has a line matching RE
 #
 # PATH starts with $MW_BUILD/bin and /libexec.  When root and the build
 # tree is not reachable by other users, mkhome (and run_unpriv after it)
 # copy the programs into $T and put them first on PATH; $MW_PROGS is the
 # tree in use.  MW_KEEP=1 keeps $T; MW_WAIT sets wait_for's deadline.
+# $PYTHON runs the Python helpers: /usr/bin/python3 when it exists (a
+# version manager's python3 shim on PATH costs most of a second a start),
+# else python3 from PATH; set PYTHON to choose another.
 
 set -u
 umask 022
 : "${MW_BUILD:=$(cd "${0%/*}/.." && pwd)/build}"
 PATH="$MW_BUILD/bin:$MW_BUILD/libexec:$PATH"
 MW_PROGS=$MW_BUILD
-export MW_BUILD PATH
+if [ -z "${PYTHON:-}" ]; then
+	PYTHON=python3
+	[ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
+fi
+export MW_BUILD PATH PYTHON
 T=
 H=
 _mw_n=0
 _mw_fail=0
 _mw_homes=
+_mw_pids=
 _mw_nhome=0
 
 plan() { echo "1..$1"; }
@@ -74,6 +96,7 @@ is() {
 
 need() {
 	for _c; do
+		[ "$_c" = python3 ] && _c=$PYTHON
 		command -v "$_c" >/dev/null 2>&1 || skip_all "no $_c"
 	done
 }
@@ -92,6 +115,7 @@ mktemp_T() {
 
 _mw_cleanup() {
 	_rc=$?
+	[ -n "$_mw_pids" ] && kill $_mw_pids 2>/dev/null
 	for _h in $_mw_homes; do
 		stop_home "$_h"
 	done
@@ -142,7 +166,7 @@ mkhome() {
 }
 
 free_port() {
-	python3 -c '
+	"$PYTHON" -c '
 import random, socket
 for _ in range(500):
     p = random.randint(20000, 32000)
@@ -161,8 +185,24 @@ for _ in range(500):
 start_home() {
 	_d=${1:-$H}
 	s6-svscan "$_d/service" >>"$_d/svscan.out" 2>&1 &
-	echo $! >"$_d/svscan.pid"
-	_mw_homes="$_mw_homes $_d"
+	_mw_track "$_d" $!
+}
+
+# _mw_track DIR PID: stop_home DIR (at EXIT) ends PID and DIR's processes
+_mw_track() {
+	echo "$2" >"$1/svscan.pid"
+	_mw_homes="$_mw_homes $1"
+}
+
+# _mw_killcwd DIR: kill every process whose cwd is inside DIR
+_mw_killcwd() {
+	for _q in /proc/[0-9]*; do
+		_c=$(readlink "$_q/cwd" 2>/dev/null) || continue
+		case $_c in
+		"$1"|"$1"/*) kill -KILL "${_q#/proc/}" 2>/dev/null ;;
+		esac
+	done
+	return 0
 }
 
 # Stop s6-svscan (its s6-supervise stop the services), then kill whatever
@@ -180,13 +220,7 @@ stop_home() {
 	done
 	kill -KILL "$_p" 2>/dev/null
 	wait "$_p" 2>/dev/null
-	for _q in /proc/[0-9]*; do
-		_c=$(readlink "$_q/cwd" 2>/dev/null) || continue
-		case $_c in
-		"$_d"|"$_d"/*) kill -KILL "${_q#/proc/}" 2>/dev/null ;;
-		esac
-	done
-	return 0
+	_mw_killcwd "$_d"
 }
 
 wait_for() {
@@ -206,13 +240,34 @@ wait_port() {
 	wait_for _mw_listening "$1"
 }
 
+su_prefix() { [ "$(id -u)" -ne 0 ] || echo "s6-setuidgid $1"; }
+
+as_user() {
+	_u=$1
+	shift
+	$(su_prefix "$_u") "$@"
+}
+
 run_unpriv() {
-	if [ "$(id -u)" -eq 0 ]; then
-		[ -n "$T" ] && _mw_progs
-		s6-setuidgid nobody "$@"
-	else
-		"$@"
-	fi
+	[ -n "$T" ] && _mw_progs
+	as_user nobody "$@"
+}
+
+chown_unpriv() { [ "$(id -u)" -ne 0 ] || chown -R nobody "$1"; }
+
+bare_home() {
+	_d=$1
+	shift
+	mkdir -p "$_d/control" || exit 1
+	for _q; do
+		mkdir -p "$_d/queue/$_q/tmp" "$_d/queue/$_q/new" || exit 1
+	done
+}
+
+mkmaildir() {
+	for _m; do
+		mkdir -p "$_m/tmp" "$_m/new" "$_m/cur" || exit 1
+	done
 }
 
 _mw_count() {
@@ -223,7 +278,18 @@ _mw_count() {
 	echo $_k
 }
 
+kill_at_exit() {
+	mktemp_T
+	_mw_pids="$_mw_pids $*"
+}
+
+spool_put() {
+	_n=${3:-${1##*/}}
+	cp "$1" "$2/tmp/$_n" && mv "$2/tmp/$_n" "$2/new/$_n"
+}
+
 maildir_count() { _mw_count "$1"/new/* "$1"/cur/*; }
+maildir_atleast() { [ "$(maildir_count "$1")" -ge "$2" ]; }
 spool_count() { _mw_count "$1"/new/*; }
 
 svc_pid() {
@@ -235,3 +301,4 @@ svc_pid() {
 wait_up() { s6-svwait -u -t 5000 "$1"; }
 
 mw_log() { cat "${2:-$H}/log/$1/current" 2>/dev/null; }
+log_has() { mw_log "$1" "${3:-$H}" | grep -q -e "$2"; }

@@ -22,30 +22,21 @@ relay_home() {
 	mktemp_T
 	_mw_relay_n=$((_mw_relay_n + 1))
 	H=$T/relay$_mw_relay_n
-	for _d in outbound failed; do
-		mkdir -p "$H/queue/$_d/tmp" "$H/queue/$_d/new"
-	done
-	mkdir -p "$H/control"
+	bare_home "$H" outbound failed
 	echo relay.test >"$H/control/me"
 	echo 1 >"$H/control/retrybase"
 	echo 1 >"$H/control/retrymax"
 	echo 5 >"$H/control/timeoutconnect"
 	echo 20 >"$H/control/timeoutremote"
-	[ "$(id -u)" -eq 0 ] && chown -R nobody "$H"
-	return 0
+	chown_unpriv "$H"
 }
 
 relay_start() {
-	if [ "$(id -u)" -eq 0 ]; then
-		set -- s6-setuidgid nobody
-	else
-		set --
-	fi
-	"$@" sh -c 'cd "$1" && exec relay' relay "$H" 2>>"$H/relay.log" &
+	_su=$(su_prefix nobody)
+	$_su sh -c 'cd "$1" && exec relay' relay "$H" 2>>"$H/relay.log" &
 	RELAY_PID=$!
 	# lib.sh's stop_home ends it (and anything with its cwd in $H) at EXIT
-	echo "$RELAY_PID" >"$H/svscan.pid"
-	_mw_homes="$_mw_homes $H"
+	_mw_track "$H" "$RELAY_PID"
 	wait_for grep -q 'relay: info: start' "$H/relay.log"
 }
 
@@ -64,14 +55,13 @@ sink_start() {
 	_p=$2
 	shift 2
 	mkdir -p "$T/$_n"
-	(cd "$T/$_n" && exec python3 "$MW_SRC/t/smtpsink.py" -p "$_p" \
+	(cd "$T/$_n" && exec "$PYTHON" "$MW_SRC/t/smtpsink.py" -p "$_p" \
 	    -d "$T/$_n" "$@") 2>>"$T/$_n.log" &
-	echo $! >"$T/$_n/svscan.pid"
-	_mw_homes="$_mw_homes $T/$_n"
+	_mw_track "$T/$_n" $!
 	wait_port "$_p"
 }
 
-sink_count() { _mw_count "$T/$1"/new/*; }
+sink_count() { spool_count "$T/$1"; }
 sink_atleast() { [ "$(sink_count "$1")" -ge "$2" ]; }
 
 sink_grep() {

@@ -9,14 +9,9 @@
 
 #include "addr.h"
 #include "sa.h"
+#include "unit.h"
 
-#define S(x)	{ x, sizeof x - 1 }
 #define NONE	{ NULL, 0 }
-
-struct bytes {
-	const char	*s;
-	size_t		 n;
-};
 
 /* --- addr_parse_path: the big table --- */
 
@@ -503,12 +498,5 @@ addr_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(addr_suite());
-	int	 nfail;
-
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(addr_suite());
 }

@@ -17,14 +17,9 @@
 
 #include "bio.h"
 #include "sa.h"
+#include "unit.h"
 
-#define S(x)	{ x, sizeof x - 1 }
 #define MAXSTEP	6
-
-struct bytes {
-	const char	*s;
-	size_t		 n;
-};
 
 struct step {
 	int		 want;	/* BIO_LINE, BIO_TOOLONG, BIO_EOF */
@@ -445,12 +440,5 @@ bio_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(bio_suite());
-	int	 nfail;
-
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(bio_suite());
 }

@@ -10,13 +10,7 @@
 #include <string.h>
 
 #include "cidr.h"
-
-#define S(x)	{ x, sizeof x - 1 }
-
-struct bytes {
-	const char	*s;
-	size_t		 n;
-};
+#include "unit.h"
 
 /* The 16 bytes a block should hold, from libc's own parser: family 4
  * keeps the address in the first 4 bytes, the rest zero. */
@@ -372,12 +366,5 @@ cidr_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(cidr_suite());
-	int	 nfail;
-
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(cidr_suite());
 }

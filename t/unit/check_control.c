@@ -5,9 +5,7 @@
 #include "sysdeps.h"
 
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,114 +15,21 @@
 
 #include "control.h"
 #include "sa.h"
+#include "unit.h"
 
-#define S(x)	{ x, sizeof x - 1 }
 #define ABSENT	{ NULL, 0 }
 
-struct bytes {
-	const char	*s;
-	size_t		 n;
-};
-
-/* --- a scratch directory: one per test case (made and removed by the
- * runner, so it goes even when a test fails), one per test inside --- */
-
-#define PATHSZ	1024
-
-static char	 topdir[PATHSZ];
-static char	 tmpdir[PATHSZ];
-
-static void
-rm_rf(const char *path)
-{
-	struct stat	 st;
-	DIR		*d;
-	struct dirent	*e;
-	char		 sub[PATHSZ];
-	int		 n;
-
-	if (lstat(path, &st) == -1)
-		return;
-	if (!S_ISDIR(st.st_mode)) {
-		(void)unlink(path);
-		return;
-	}
-	if ((d = opendir(path)) != NULL) {
-		while ((e = readdir(d)) != NULL) {
-			if (strcmp(e->d_name, ".") == 0 ||
-			    strcmp(e->d_name, "..") == 0)
-				continue;
-			n = snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-			if (n > 0 && (size_t)n < sizeof sub)
-				rm_rf(sub);
-		}
-		(void)closedir(d);
-	}
-	(void)rmdir(path);
-}
-
-static void
-top_make(void)
-{
-	const char	*t = getenv("TMPDIR");
-	int		 n;
-
-	if (t == NULL || *t == '\0')
-		t = "/tmp";
-	n = snprintf(topdir, sizeof topdir, "%s/check_control.XXXXXX", t);
-	if (n <= 0 || (size_t)n >= sizeof topdir || mkdtemp(topdir) == NULL)
-		topdir[0] = '\0';	/* scratch_make() fails the tests */
-}
-
-static void
-top_remove(void)
-{
-	if (topdir[0] != '\0')
-		rm_rf(topdir);
-}
-
-static void
-scratch_make(void)
-{
-	int	 n;
-
-	ck_assert_msg(topdir[0] != '\0', "no scratch directory in $TMPDIR");
-	n = snprintf(tmpdir, sizeof tmpdir, "%s/t.XXXXXX", topdir);
-	ck_assert(n > 0 && (size_t)n < sizeof tmpdir);
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void
-scratch_remove(void)
-{
-	rm_rf(tmpdir);
-	ck_assert_int_eq(access(tmpdir, F_OK), -1);
-}
-
-/* out = tmpdir/name */
-static void
-scratch_path(char *out, size_t outsz, const char *name)
-{
-	int	 n = snprintf(out, outsz, "%s/%s", tmpdir, name);
-
-	ck_assert(n > 0 && (size_t)n < outsz);
-}
+/* --- a scratch directory per test (unit.h) --- */
 
 /* Write the file (unless content is absent) and return its path. */
 static const char *
 scratch_file(const char *name, const struct bytes *content)
 {
-	static char	 fn[PATHSZ];
-	int		 fd;
+	static char	 fn[UNIT_PATHSZ];
 
-	scratch_path(fn, sizeof fn, name);
-	if (content->s == NULL)
-		return fn;
-	fd = open(fn, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, content->s, content->n),
-	    (ssize_t)content->n);
-	ck_assert_int_eq(close(fd), 0);
+	unit_scratch_path(fn, name, NULL);
+	if (content->s != NULL)
+		unit_writefile(fn, content->s, content->n, 0600);
 	return fn;
 }
 
@@ -132,7 +37,7 @@ scratch_file(const char *name, const struct bytes *content)
 static void
 check_err(const struct sa *err, const char *fn, size_t line, const char *why)
 {
-	char	 want[PATHSZ + 128];
+	char	 want[UNIT_PATHSZ + 128];
 	int	 n;
 
 	if (line > 0)
@@ -212,7 +117,7 @@ START_TEST(control_readuint_table)
 	const char		*fn;
 	int			 r;
 
-	scratch_make();
+	unit_scratch_make();
 	fn = scratch_file("timeoutsmtpd", &c->file);
 	r = control_readuint(fn, c->min, c->max, 7, &val, &err);
 	ck_assert_int_eq(r, c->want);
@@ -220,7 +125,7 @@ START_TEST(control_readuint_table)
 		ck_assert_uint_eq(val, c->val);
 	else
 		check_err(&err, fn, c->line, c->why);
-	scratch_remove();
+	unit_scratch_remove();
 	sa_free(&err);
 }
 END_TEST
@@ -292,7 +197,7 @@ START_TEST(control_readline_table)
 	struct sa		 out = SA_ZERO, err = SA_ZERO;
 	const char		*fn;
 
-	scratch_make();
+	unit_scratch_make();
 	fn = scratch_file("me", &c->file);
 	ck_assert_int_eq(sa_cats(&out, "junk"), 0);
 	ck_assert_int_eq(control_readline(fn, &out, &err), c->want);
@@ -303,7 +208,7 @@ START_TEST(control_readline_table)
 		ck_assert_uint_eq(out.len, 0);
 	else
 		check_err(&err, fn, c->line, c->why);
-	scratch_remove();
+	unit_scratch_remove();
 	sa_free(&out);
 	sa_free(&err);
 }
@@ -338,7 +243,7 @@ START_TEST(control_readlist_table)
 	size_t			 n = 99;
 	const char		*fn;
 
-	scratch_make();
+	unit_scratch_make();
 	fn = scratch_file("subscribers", &c->file);
 	ck_assert_int_eq(control_readlist(fn, &out, &n, &err), c->want);
 	if (c->want >= 0) {
@@ -348,7 +253,7 @@ START_TEST(control_readlist_table)
 			ck_assert_mem_eq(out.s, c->val.s, out.len);
 	} else
 		check_err(&err, fn, c->line, "NUL byte");
-	scratch_remove();
+	unit_scratch_remove();
 	sa_free(&out);
 	sa_free(&err);
 }
@@ -360,16 +265,16 @@ START_TEST(control_notafile)
 {
 	struct sa	 out = SA_ZERO, err = SA_ZERO;
 	unsigned long	 val;
-	char		 fn[PATHSZ];
+	char		 fn[UNIT_PATHSZ];
 
-	scratch_make();
-	scratch_path(fn, sizeof fn, "dir");
+	unit_scratch_make();
+	unit_scratch_path(fn, "dir", NULL);
 	ck_assert_int_eq(mkdir(fn, 0700), 0);
 	ck_assert_int_eq(control_readuint(fn, 0, 10, 5, &val, &err), -1);
 	check_err(&err, fn, 0, strerror(EISDIR));
 	ck_assert_int_eq(control_readline(fn, &out, &err), -1);
 	check_err(&err, fn, 0, strerror(EISDIR));
-	scratch_remove();
+	unit_scratch_remove();
 	sa_free(&out);
 	sa_free(&err);
 }
@@ -379,21 +284,17 @@ START_TEST(control_toolarge)
 {
 	struct sa	 out = SA_ZERO, err = SA_ZERO;
 	size_t		 n;
-	char		 fn[PATHSZ];
-	int		 fd;
+	char		 fn[UNIT_PATHSZ];
 
-	scratch_make();
-	scratch_path(fn, sizeof fn, "subscribers");
-	fd = open(fn, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, "a\n", 2), 2);
-	ck_assert_int_eq(ftruncate(fd, (off_t)CONTROL_MAXFILE + 1), 0);
-	ck_assert_int_eq(close(fd), 0);
+	unit_scratch_make();
+	unit_scratch_path(fn, "subscribers", NULL);
+	unit_writefile(fn, "a\n", 2, 0600);
+	ck_assert_int_eq(truncate(fn, (off_t)CONTROL_MAXFILE + 1), 0);
 	ck_assert_int_eq(control_readlist(fn, &out, &n, &err), -1);
 	check_err(&err, fn, 0, "file too large");
 	ck_assert_int_eq(control_readline(fn, &out, &err), -1);
 	check_err(&err, fn, 0, "file too large");
-	scratch_remove();
+	unit_scratch_remove();
 	sa_free(&out);
 	sa_free(&err);
 }
@@ -406,7 +307,8 @@ control_suite(void)
 	TCase	*tc = tcase_create("control");
 
 	tcase_set_timeout(tc, 30);
-	tcase_add_unchecked_fixture(tc, top_make, top_remove);
+	tcase_add_unchecked_fixture(tc, unit_scratch_setup,
+	    unit_scratch_teardown);
 	tcase_add_loop_test(tc, control_readuint_table, 0,
 	    sizeof uints / sizeof uints[0]);
 	tcase_add_loop_test(tc, control_scanuint_table, 0,
@@ -424,12 +326,5 @@ control_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(control_suite());
-	int	 nfail;
-
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(control_suite());
 }

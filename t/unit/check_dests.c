@@ -11,6 +11,7 @@
 
 #include "dests.h"
 #include "sa.h"
+#include "unit.h"
 
 struct dcase {
 	const char	*file;
@@ -62,20 +63,60 @@ START_TEST(dests_table)
 }
 END_TEST
 
+/* the messages in flight: slots and the per-destination limit */
+static void
+list(struct sa *l, const char *doms)	/* "a,b" -> "a\0b\0" */
+{
+	const char	*p;
+
+	l->len = 0;
+	for (p = doms; *p != '\0'; p++)
+		ck_assert_int_eq(sa_catc(l, *p == ',' ? '\0' : *p), 0);
+	ck_assert_int_eq(sa_catc(l, '\0'), 0);
+}
+
+START_TEST(dests_inflight)
+{
+	struct dests_tab	 t;
+	struct dests_slot	*s;
+	struct sa		 l = SA_ZERO;
+
+	ck_assert_int_eq(dests_tabinit(&t, 3, 2), 0);
+	list(&l, "x.test,y.test");
+	ck_assert_int_eq(dests_full(&t, &l), 0);
+	ck_assert_ptr_nonnull(s = dests_slot(&t));
+	ck_assert_int_eq(dests_take(s, "1.1.a", &l), 0);
+	ck_assert_uint_eq(l.len, 0);		/* moved into the slot */
+	list(&l, "y.test");
+	ck_assert_int_eq(dests_full(&t, &l), 0);
+	ck_assert_int_eq(dests_take(dests_slot(&t), "1.1.b", &l), 0);
+	list(&l, "z.test,y.test");	/* y.test has 2 in flight */
+	ck_assert_int_eq(dests_full(&t, &l), 1);
+	list(&l, "x.test");
+	ck_assert_int_eq(dests_full(&t, &l), 0);
+	ck_assert_int_eq(dests_take(dests_slot(&t), "1.1.c", &l), 0);
+	ck_assert_ptr_null(dests_slot(&t));	/* all 3 busy */
+	dests_drop(&t, "1.1.b");
+	dests_drop(&t, "1.1.none");		/* unknown: no harm */
+	ck_assert_ptr_nonnull(dests_slot(&t));
+	list(&l, "y.test");
+	ck_assert_int_eq(dests_full(&t, &l), 0);
+	ck_assert_int_eq(dests_take(dests_slot(&t), "1234567890123456789012"
+	    "3456789012345678901234567890123456789012345", &l), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	sa_free(&l);
+	dests_tabfree(&t);
+}
+END_TEST
+
 int
 main(void)
 {
 	Suite	*s = suite_create("dests");
 	TCase	*tc = tcase_create("table");
-	SRunner	*sr;
-	int	 nfail;
 
 	tcase_add_loop_test(tc, dests_table, 0, sizeof ds / sizeof ds[0]);
+	tcase_add_test(tc, dests_inflight);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -9,6 +9,7 @@
 
 #include "dns.h"
 #include "sa.h"
+#include "unit.h"
 
 struct rec {
 	int		 type;		/* 15 MX, 5 CNAME */
@@ -195,8 +196,6 @@ main(void)
 {
 	Suite	*s = suite_create("dns");
 	TCase	*tc = tcase_create("dns");
-	SRunner	*sr;
-	int	 nfail;
 
 	tcase_add_test(tc, mx_sorted);
 	tcase_add_test(tc, mx_null);
@@ -204,10 +203,5 @@ main(void)
 	tcase_add_loop_test(tc, literal_table, 0, sizeof lits / sizeof lits[0]);
 	tcase_add_test(tc, host_localhost);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -3,8 +3,6 @@
 #include "sysdeps.h"
 
 #include <check.h>
-#include <dirent.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +13,7 @@
 #include "envelope.h"
 #include "sa.h"
 #include "spool.h"
+#include "unit.h"
 
 static const char msg[] =
     "Received: from client.example.org by mx.example.com; Wed, 27 Nov 2024\n"
@@ -43,16 +42,6 @@ mkenv(struct envelope *e, const char *from)
 	ck_assert_int_eq(envelope_addrcpt(e, "c@example.net", 13), 0);
 }
 
-static void
-slurp(const char *fn, struct sa *out)
-{
-	int fd = open(fn, O_RDONLY | O_CLOEXEC);
-
-	ck_assert_msg(fd != -1, "open %s", fn);
-	ck_assert_int_eq(spool_slurp(fd, out, 1 << 20), 0);
-	close(fd);
-}
-
 START_TEST(golden)
 {
 	struct envelope	 e = ENVELOPE_ZERO;
@@ -61,7 +50,7 @@ START_TEST(golden)
 	mkenv(&e, "a@example.org");
 	ck_assert_int_eq(dsn_make_at(&e, msg, sizeof msg - 1, "mx.example.com",
 	    rcpts, 2, 1732700000ULL, "=_mw_test", &got), 0);
-	slurp("t/data/dsn/basic.out", &want);
+	unit_readfile("t/data/dsn/basic.out", &want);
 	if (got.len != want.len || memcmp(got.s, want.s, got.len) != 0) {
 		fwrite(got.s, 1, got.len, stderr);
 		ck_abort_msg("output differs from t/data/dsn/basic.out");
@@ -135,33 +124,16 @@ END_TEST
 static char *
 tmpspool(char *dir, size_t n)
 {
-	snprintf(dir, n, "/tmp/dsn.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unit_mkdtemp(dir, n, "check_dsn");
 	ck_assert_int_eq(spool_mkdirs(dir, 0700), 0);
 	return dir;
-}
-
-static size_t
-count(const char *dir, const char *sub)
-{
-	char		 p[128];
-	DIR		*d;
-	struct dirent	*de;
-	size_t		 n = 0;
-
-	snprintf(p, sizeof p, "%s/%s", dir, sub);
-	ck_assert_ptr_nonnull(d = opendir(p));
-	while ((de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.';
-	closedir(d);
-	return n;
 }
 
 START_TEST(queue_null_sender)
 {
 	struct envelope	 e = ENVELOPE_ZERO;
 	struct sa	 qid = SA_ZERO;
-	char		 dir[64], cmd[128];
+	char		 dir[UNIT_PATHSZ];
 	int		 queued = 7;
 
 	tmpspool(dir, sizeof dir);
@@ -169,9 +141,8 @@ START_TEST(queue_null_sender)
 	ck_assert_int_eq(dsn_queue(dir, &e, msg, sizeof msg - 1, "me", rcpts, 2,
 	    &queued, &qid), 0);
 	ck_assert_int_eq(queued, 0);
-	ck_assert_uint_eq(count(dir, "new"), 0);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_uint_eq(unit_count(dir, "new", NULL), 0);
+	ck_assert_int_eq(unit_rmrf(dir), 0);
 	envelope_free(&e);
 	sa_free(&qid);
 }
@@ -181,7 +152,7 @@ START_TEST(queue_spooled)
 {
 	struct envelope	 e = ENVELOPE_ZERO, b = ENVELOPE_ZERO;
 	struct sa	 qid = SA_ZERO, file = SA_ZERO;
-	char		 dir[64], p[160];
+	char		 dir[UNIT_PATHSZ], p[UNIT_PATHSZ + 80];
 	size_t		 hl;
 	int		 queued = 0;
 
@@ -190,11 +161,11 @@ START_TEST(queue_spooled)
 	ck_assert_int_eq(dsn_queue(dir, &e, msg, sizeof msg - 1,
 	    "mx.example.com", rcpts, 2, &queued, &qid), 0);
 	ck_assert_int_eq(queued, 1);
-	ck_assert_uint_eq(count(dir, "new"), 1);
-	ck_assert_uint_eq(count(dir, "tmp"), 0);
+	ck_assert_uint_eq(unit_count(dir, "new", NULL), 1);
+	ck_assert_uint_eq(unit_count(dir, "tmp", NULL), 0);
 	ck_assert_int_eq(sa_0(&qid), 0);
 	snprintf(p, sizeof p, "%s/new/%s", dir, qid.s);
-	slurp(p, &file);
+	unit_readfile(p, &file);
 	ck_assert_int_eq(envelope_parse(&b, file.s, file.len, &hl),
 	    ENVELOPE_OK);
 	ck_assert_uint_eq(b.from.len, 0);
@@ -211,8 +182,7 @@ START_TEST(queue_spooled)
 	    "Final-Recipient: rfc822; c@example.net\nAction: failed\n"
 	    "Status: 4.4.7\n"));
 	ck_assert_int_eq(unlink(p), 0);
-	snprintf(p, sizeof p, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(p), 0);
+	ck_assert_int_eq(unit_rmrf(dir), 0);
 	envelope_free(&e);
 	envelope_free(&b);
 	sa_free(&qid);
@@ -240,8 +210,6 @@ main(void)
 {
 	Suite	*s = suite_create("dsn");
 	TCase	*tc = tcase_create("dsn");
-	SRunner	*sr;
-	int	 nfail;
 
 	tcase_add_test(tc, golden);
 	tcase_add_loop_test(tc, headers_table, 0, sizeof hdrs / sizeof hdrs[0]);
@@ -250,10 +218,5 @@ main(void)
 	tcase_add_test(tc, queue_spooled);
 	tcase_add_test(tc, queue_nospool);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -13,23 +13,15 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "envelope.h"
 #include "sa.h"
-#include "spool.h"
+#include "unit.h"
 
-#define S(x)	{ x, sizeof x - 1 }
 #define MAXGOLDEN	512
-
-struct bytes {
-	const char	*s;
-	size_t		 n;
-};
 
 static const char *const names[] = {
 	"ENVELOPE_OK", "ENVELOPE_NOMEM", "ENVELOPE_BARE",
@@ -47,14 +39,11 @@ static void
 slurp(const char *name, const char *ext, struct sa *out)
 {
 	char	 fn[1200];
-	int	 fd, n;
+	int	 n;
 
 	n = snprintf(fn, sizeof fn, "%s/%s%s", datadir, name, ext);
 	ck_assert(n > 0 && (size_t)n < sizeof fn);
-	fd = open(fn, O_RDONLY | O_CLOEXEC);
-	ck_assert_msg(fd >= 0, "%s: %s", fn, strerror(errno));
-	ck_assert_int_eq(spool_slurp(fd, out, 16UL << 20), 0);
-	ck_assert_int_eq(close(fd), 0);
+	unit_readfile(fn, out);
 }
 
 START_TEST(envelope_golden)
@@ -532,17 +521,12 @@ envelope_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 nfail;
 	size_t	 i;
+	int	 r;
 
 	golden_scan();
-	sr = srunner_create(envelope_suite());
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	r = unit_run(envelope_suite());
 	for (i = 0; i < ngolden; i++)
 		free(golden[i]);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return r;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hostport.h"
+#include "unit.h"
 
 struct hpcase {
 	const char	*in;
@@ -86,16 +87,9 @@ main(void)
 {
 	Suite	*s = suite_create("hostport");
 	TCase	*tc = tcase_create("hostport");
-	SRunner	*sr;
-	int	 nfail;
 
 	tcase_add_loop_test(tc, hostport_table, 0, sizeof hps / sizeof hps[0]);
 	tcase_add_test(tc, hostport_bounds);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

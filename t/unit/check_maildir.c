@@ -3,9 +3,7 @@
 #include "sysdeps.h"
 
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +11,8 @@
 #include <unistd.h>
 
 #include "maildir.h"
-#include "spool.h"
+#include "sa.h"
+#include "unit.h"
 
 #define QID	"1732690200.4411.c3f2a9"
 #define RCPT	"alice@example.org"
@@ -21,13 +20,13 @@
 
 /* --- fixtures: a fresh Maildir under $TMPDIR ---------------------------- */
 
-static struct sa	 md = SA_ZERO;
+static char	 md[UNIT_PATHSZ];
 
 static void
 mkpath(struct sa *p, const char *sub, const char *name)
 {
 	p->len = 0;
-	ck_assert_int_eq(sa_cat(p, &md), 0);
+	ck_assert_int_eq(sa_cats(p, md), 0);
 	if (sub != NULL)
 		ck_assert_int_eq(sa_catf(p, "/%s", sub), 0);
 	if (name != NULL)
@@ -38,16 +37,11 @@ mkpath(struct sa *p, const char *sub, const char *name)
 static void
 setup(void)
 {
-	const char	*t = getenv("TMPDIR");
 	static const char *const subs[] = { "tmp", "new", "cur" };
 	struct sa	 p = SA_ZERO;
 	size_t		 i;
 
-	md.len = 0;
-	ck_assert_int_eq(sa_catf(&md, "%s/check_maildir.XXXXXX",
-	    t != NULL && *t != '\0' ? t : "/tmp"), 0);
-	ck_assert_int_eq(sa_0(&md), 0);
-	ck_assert_ptr_nonnull(mkdtemp(md.s));
+	unit_mkdtemp(md, sizeof md, "check_maildir");
 	for (i = 0; i < 3; i++) {
 		mkpath(&p, subs[i], NULL);
 		ck_assert_int_eq(mkdir(p.s, 0700), 0);
@@ -58,47 +52,7 @@ setup(void)
 static void
 teardown(void)
 {
-	struct sa	 cmd = SA_ZERO;
-
-	if (md.s != NULL && sa_catf(&cmd, "rm -rf '%s'", md.s) == 0 &&
-	    sa_0(&cmd) == 0)
-		(void)!system(cmd.s);
-	sa_free(&cmd);
-	sa_free(&md);
-}
-
-/* Files in md/sub; the last name seen in last (if not NULL). */
-static int
-count(const char *sub, struct sa *last)
-{
-	struct sa	 p = SA_ZERO;
-	struct dirent	*d;
-	DIR		*dp;
-	int		 n = 0;
-
-	mkpath(&p, sub, NULL);
-	dp = opendir(p.s);
-	ck_assert_ptr_nonnull(dp);
-	while ((d = readdir(dp)) != NULL) {
-		if (d->d_name[0] == '.')
-			continue;
-		n++;
-		if (last != NULL)
-			ck_assert_int_eq(sa_copys(last, d->d_name), 0);
-	}
-	closedir(dp);
-	sa_free(&p);
-	return n;
-}
-
-static void
-slurp(const char *fn, struct sa *out)
-{
-	int	 fd = open(fn, O_RDONLY | O_CLOEXEC);
-
-	ck_assert_int_ne(fd, -1);
-	ck_assert_int_eq(spool_slurp(fd, out, 1 << 20), 0);
-	close(fd);
+	(void)unit_rmrf(md);
 }
 
 /* Deliver the test message for rcpt; returns maildir_deliver()'s result. */
@@ -114,7 +68,7 @@ put(const char *rcpt, struct sa *path)
 	    strlen(rcpt)), 0);
 	ck_assert_int_eq(maildir_name(&name, 1732690200ULL, key.s, key.len,
 	    "mx.example"), 0);
-	r = maildir_deliver(md.s, key.s, key.len, name.s, hdr, sizeof hdr - 1,
+	r = maildir_deliver(md, key.s, key.len, name.s, hdr, sizeof hdr - 1,
 	    msg, sizeof msg - 1, path);
 	sa_free(&key);
 	sa_free(&name);
@@ -195,12 +149,12 @@ START_TEST(deliver_exact_bytes)
 	ck_assert_int_eq(put(RCPT, &path), MAILDIR_DELIVERED);
 	mkpath(&p, "new", "1732690200." KEY ".mx.example");
 	ck_assert_str_eq(path.s, p.s);
-	slurp(path.s, &got);
+	unit_readfile(path.s, &got);
 	ck_assert_uint_eq(got.len, sizeof want - 1);
 	ck_assert_mem_eq(got.s, want, got.len);
 	ck_assert_int_eq(stat(path.s, &st), 0);
 	ck_assert_uint_eq(st.st_mode & 0777, 0600);
-	ck_assert_int_eq(count("tmp", NULL), 0);
+	ck_assert_int_eq(unit_count(md, "tmp", NULL), 0);
 	sa_free(&path);
 	sa_free(&got);
 	sa_free(&p);
@@ -215,11 +169,11 @@ START_TEST(deliver_twice_one_file)
 	ck_assert_int_eq(put(RCPT, &p2), MAILDIR_DUPLICATE);
 	ck_assert_str_eq(p1.s, p2.s);
 	ck_assert_int_eq(put("Alice@EXAMPLE.org", &p2), MAILDIR_DUPLICATE);
-	ck_assert_int_eq(count("new", NULL), 1);
-	ck_assert_int_eq(count("tmp", NULL), 0);
+	ck_assert_int_eq(unit_count(md, "new", NULL), 1);
+	ck_assert_int_eq(unit_count(md, "tmp", NULL), 0);
 	/* another recipient is another delivery */
 	ck_assert_int_eq(put("bob@example.org", &p2), MAILDIR_DELIVERED);
-	ck_assert_int_eq(count("new", NULL), 2);
+	ck_assert_int_eq(unit_count(md, "new", NULL), 2);
 	sa_free(&p1);
 	sa_free(&p2);
 }
@@ -231,15 +185,15 @@ START_TEST(deliver_after_move_to_cur)
 	struct sa	 p1 = SA_ZERO, p2 = SA_ZERO, name = SA_ZERO;
 
 	ck_assert_int_eq(put(RCPT, &p1), MAILDIR_DELIVERED);
-	ck_assert_int_eq(count("new", &name), 1);
+	ck_assert_int_eq(unit_count(md, "new", &name), 1);
 	ck_assert_int_eq(sa_cats(&name, ":2,S"), 0);
 	ck_assert_int_eq(sa_0(&name), 0);
 	mkpath(&p2, "cur", name.s);
 	ck_assert_int_eq(rename(p1.s, p2.s), 0);
 	ck_assert_int_eq(put(RCPT, &p1), MAILDIR_DUPLICATE);
 	ck_assert_str_eq(p1.s, p2.s);
-	ck_assert_int_eq(count("new", NULL), 0);
-	ck_assert_int_eq(count("cur", NULL), 1);
+	ck_assert_int_eq(unit_count(md, "new", NULL), 0);
+	ck_assert_int_eq(unit_count(md, "cur", NULL), 1);
 	sa_free(&p1);
 	sa_free(&p2);
 	sa_free(&name);
@@ -250,17 +204,13 @@ END_TEST
 START_TEST(deliver_stale_tmp)
 {
 	struct sa	 p = SA_ZERO, path = SA_ZERO, got = SA_ZERO;
-	int		 fd;
 
 	mkpath(&p, "tmp", "1732690200." KEY ".mx.example");
-	fd = open(p.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	ck_assert_int_ne(fd, -1);
-	ck_assert_int_eq(write(fd, "half", 4), 4);
-	close(fd);
+	unit_writefile(p.s, "half", 4, 0600);
 	ck_assert_int_eq(put(RCPT, &path), MAILDIR_DELIVERED);
-	slurp(path.s, &got);
+	unit_readfile(path.s, &got);
 	ck_assert_uint_gt(got.len, 4);
-	ck_assert_int_eq(count("tmp", NULL), 0);
+	ck_assert_int_eq(unit_count(md, "tmp", NULL), 0);
 	sa_free(&p);
 	sa_free(&path);
 	sa_free(&got);
@@ -275,10 +225,10 @@ START_TEST(duplicate_cleans_tmp)
 	ck_assert_int_eq(put(RCPT, &path), MAILDIR_DELIVERED);
 	mkpath(&p, "tmp", "1732690200." KEY ".mx.example");
 	ck_assert_int_eq(link(path.s, p.s), 0);
-	ck_assert_int_eq(count("tmp", NULL), 1);
+	ck_assert_int_eq(unit_count(md, "tmp", NULL), 1);
 	ck_assert_int_eq(put(RCPT, &path), MAILDIR_DUPLICATE);
-	ck_assert_int_eq(count("tmp", NULL), 0);
-	ck_assert_int_eq(count("new", NULL), 1);
+	ck_assert_int_eq(unit_count(md, "tmp", NULL), 0);
+	ck_assert_int_eq(unit_count(md, "new", NULL), 1);
 	sa_free(&p);
 	sa_free(&path);
 }
@@ -289,12 +239,12 @@ START_TEST(write_existing_name)
 {
 	struct sa	 path = SA_ZERO;
 
-	ck_assert_int_eq(maildir_write(md.s, "n1", "a", 1, "b", 1, &path),
+	ck_assert_int_eq(maildir_write(md, "n1", "a", 1, "b", 1, &path),
 	    MAILDIR_DELIVERED);
-	ck_assert_int_eq(maildir_write(md.s, "n1", "c", 1, "d", 1, &path),
+	ck_assert_int_eq(maildir_write(md, "n1", "c", 1, "d", 1, &path),
 	    MAILDIR_DUPLICATE);
-	ck_assert_int_eq(count("tmp", NULL), 0);
-	ck_assert_int_eq(count("new", NULL), 1);
+	ck_assert_int_eq(unit_count(md, "tmp", NULL), 0);
+	ck_assert_int_eq(unit_count(md, "new", NULL), 1);
 	sa_free(&path);
 }
 END_TEST
@@ -326,7 +276,7 @@ START_TEST(missing_dirs)
 	ck_assert_int_eq(put(RCPT, &path), -1);
 	ck_assert_int_eq(errno, ENOENT);
 	if (missing[_i].rm != NULL && strcmp(missing[_i].rm, "new") != 0)
-		ck_assert_int_eq(count("new", NULL), 0);
+		ck_assert_int_eq(unit_count(md, "new", NULL), 0);
 	sa_free(&p);
 	sa_free(&path);
 }
@@ -338,8 +288,6 @@ main(void)
 	Suite	*s = suite_create("maildir");
 	TCase	*names = tcase_create("names");
 	TCase	*dl = tcase_create("deliver");
-	SRunner	*sr;
-	int	 nfail;
 
 	tcase_add_test(names, hash_values);
 	tcase_add_test(names, key_and_name);
@@ -356,10 +304,5 @@ main(void)
 	    sizeof missing / sizeof missing[0]);
 	suite_add_tcase(s, names);
 	suite_add_tcase(s, dl);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

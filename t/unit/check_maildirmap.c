@@ -4,12 +4,11 @@
 
 #include <check.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "maildirmap.h"
+#include "unit.h"
 
 /* one table used by the lookups */
 static const char table[] =
@@ -136,36 +135,22 @@ END_TEST
 
 START_TEST(load_file)
 {
-	const char		*tmpdir = getenv("TMPDIR");
 	struct maildirmap	 m = MAILDIRMAP_ZERO;
-	struct sa		 err = SA_ZERO, fn = SA_ZERO, dir = SA_ZERO;
-	int			 fd;
+	struct sa		 err = SA_ZERO;
+	char			 fn[UNIT_PATHSZ];
 
-	ck_assert_int_eq(sa_cats(&dir, tmpdir != NULL && *tmpdir != '\0' ?
-	    tmpdir : "/tmp"), 0);
-	ck_assert_int_eq(sa_cats(&dir, "/check_maildirmap.XXXXXX"), 0);
-	ck_assert_int_eq(sa_0(&dir), 0);
-	ck_assert_ptr_nonnull(mkdtemp(dir.s));
-	ck_assert_int_eq(sa_cat(&fn, &dir), 0);
-	ck_assert_int_eq(sa_cats(&fn, "/maildirs"), 0);
-	ck_assert_int_eq(sa_0(&fn), 0);
+	unit_scratch_make();
+	unit_scratch_path(fn, "maildirs", NULL);
 	/* absent: an empty table */
-	ck_assert_int_eq(maildirmap_load(&m, fn.s, &err), 0);
+	ck_assert_int_eq(maildirmap_load(&m, fn, &err), 0);
 	ck_assert_uint_eq(m.n, 0);
-	fd = open(fn.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	ck_assert_int_ne(fd, -1);
-	ck_assert_int_eq(write(fd, table, sizeof table - 1),
-	    (ssize_t)(sizeof table - 1));
-	ck_assert_int_eq(close(fd), 0);
-	ck_assert_int_eq(maildirmap_load(&m, fn.s, &err), 1);
+	unit_writefile(fn, table, sizeof table - 1, 0644);
+	ck_assert_int_eq(maildirmap_load(&m, fn, &err), 1);
 	ck_assert_str_eq(maildirmap_lookup(&m, "x@example.org", 13),
 	    "catchall");
 	maildirmap_free(&m);
-	ck_assert_int_eq(unlink(fn.s), 0);
-	ck_assert_int_eq(rmdir(dir.s), 0);
-	sa_free(&dir);
+	unit_scratch_remove();
 	sa_free(&err);
-	sa_free(&fn);
 }
 END_TEST
 
@@ -174,19 +159,14 @@ main(void)
 {
 	Suite	*s = suite_create("maildirmap");
 	TCase	*tc = tcase_create("maildirmap");
-	SRunner	*sr;
-	int	 nfail;
 
+	tcase_add_unchecked_fixture(tc, unit_scratch_setup,
+	    unit_scratch_teardown);
 	tcase_add_loop_test(tc, lookup_table, 0, sizeof looks / sizeof looks[0]);
 	tcase_add_loop_test(tc, bad_table, 0, sizeof bads / sizeof bads[0]);
 	tcase_add_test(tc, exact_beats_domain);
 	tcase_add_test(tc, path_too_long);
 	tcase_add_test(tc, load_file);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

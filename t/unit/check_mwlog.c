@@ -16,13 +16,7 @@
 #include <unistd.h>
 
 #include "mwlog.h"
-
-#define S(x)	{ x, sizeof x - 1 }
-
-struct bytes {
-	const char	*s;
-	size_t		 n;
-};
+#include "unit.h"
 
 struct capture {
 	int	 sock;		/* our end */
@@ -323,12 +317,5 @@ mwlog_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(mwlog_suite());
-	int	 nfail;
-
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(mwlog_suite());
 }

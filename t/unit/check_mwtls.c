@@ -20,9 +20,10 @@
 #include "mwtls.h"
 #include "sa.h"
 #include "smtpline.h"
+#include "unit.h"
 
-static char	 dir[64];
-static char	 certfn[128], keyfn[128], otherkeyfn[128];
+static char	 certfn[UNIT_PATHSZ], keyfn[UNIT_PATHSZ];
+static char	 otherkeyfn[UNIT_PATHSZ];
 
 static EVP_PKEY *
 writekey(const char *fn)
@@ -46,12 +47,10 @@ mkcert(void)
 	X509_NAME	*name;
 	FILE		*f;
 
-	(void)snprintf(dir, sizeof dir, "%s/check_mwtls.XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	(void)snprintf(certfn, sizeof certfn, "%s/cert.pem", dir);
-	(void)snprintf(keyfn, sizeof keyfn, "%s/key.pem", dir);
-	(void)snprintf(otherkeyfn, sizeof otherkeyfn, "%s/other.pem", dir);
+	unit_scratch_make();
+	unit_scratch_path(certfn, "cert.pem", NULL);
+	unit_scratch_path(keyfn, "key.pem", NULL);
+	unit_scratch_path(otherkeyfn, "other.pem", NULL);
 	EVP_PKEY_free(writekey(otherkeyfn));
 	pk = writekey(keyfn);
 	ck_assert_int_eq(X509_set_version(x, 2), 1);
@@ -70,15 +69,6 @@ mkcert(void)
 	ck_assert_int_eq(fclose(f), 0);
 	X509_free(x);
 	EVP_PKEY_free(pk);
-}
-
-static void
-rmcert(void)
-{
-	(void)unlink(certfn);
-	(void)unlink(keyfn);
-	(void)unlink(otherkeyfn);
-	(void)rmdir(dir);
 }
 
 struct side {
@@ -211,7 +201,7 @@ START_TEST(mwtls_roundtrip)
 	SSL_CTX_free(ctx);
 	side_free(&c);
 	(void)close(sv[0]);
-	rmcert();
+	unit_scratch_remove();
 }
 END_TEST
 
@@ -232,7 +222,7 @@ START_TEST(mwtls_badfiles)
 	ck_assert_uint_gt(err.len, 0);
 	ck_assert_ptr_null(mwtls_server_ctx(keyfn, keyfn, &err));
 	sa_free(&err);
-	rmcert();
+	unit_scratch_remove();
 }
 END_TEST
 
@@ -269,7 +259,7 @@ START_TEST(mwtls_garbage)
 	ck_assert_int_eq(write(sv[0], "NOOP\r\nQUIT\r\n", 12), 12);
 	ck_assert_int_eq(reap(pid), 0);
 	(void)close(sv[0]);
-	rmcert();
+	unit_scratch_remove();
 }
 END_TEST
 
@@ -283,7 +273,7 @@ START_TEST(mwtls_silent_peer)
 	pid = spawn(server_fail, sv[1], sv[0]);	/* times out after 300 ms */
 	ck_assert_int_eq(reap(pid), 0);
 	(void)close(sv[0]);
-	rmcert();
+	unit_scratch_remove();
 }
 END_TEST
 
@@ -297,7 +287,7 @@ START_TEST(mwtls_peer_closes)
 	pid = spawn(server_fail, sv[1], sv[0]);
 	(void)close(sv[0]);
 	ck_assert_int_eq(reap(pid), 0);
-	rmcert();
+	unit_scratch_remove();
 }
 END_TEST
 
@@ -329,10 +319,10 @@ main(void)
 {
 	Suite	*s = suite_create("mwtls");
 	TCase	*tc = tcase_create("mwtls");
-	SRunner	*sr;
-	int	 nfail;
 
 	tcase_set_timeout(tc, 30);
+	tcase_add_unchecked_fixture(tc, unit_scratch_setup,
+	    unit_scratch_teardown);
 	tcase_add_test(tc, mwtls_roundtrip);
 	tcase_add_test(tc, mwtls_badfiles);
 	tcase_add_test(tc, mwtls_garbage);
@@ -340,10 +330,5 @@ main(void)
 	tcase_add_test(tc, mwtls_peer_closes);
 	tcase_add_test(tc, mwtls_client_fail);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mwuser.h"
+#include "unit.h"
 
 /* every supplementary group is "mailward" or another user's own group */
 START_TEST(mwuser_table_sane)
@@ -66,16 +67,9 @@ main(void)
 {
 	Suite	*s = suite_create("mwuser");
 	TCase	*tc = tcase_create("mwuser");
-	SRunner	*sr;
-	int	 nfail;
 
 	tcase_add_test(tc, mwuser_table_sane);
 	tcase_add_test(tc, mwuser_ids_lookup);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -4,7 +4,6 @@
 
 #include <check.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "qrun.h"
+#include "unit.h"
 
 struct bocase {
 	unsigned long long	 birth, now;
@@ -65,8 +65,7 @@ END_TEST
 #define NMSG	8
 
 struct lctx {
-	char		 dir[64];
-	char		 spool[80];
+	char		 spool[UNIT_PATHSZ];
 	int		 tries[NMSG + 2];
 	int		 status[NMSG + 2];
 	unsigned int	 maxrunning;
@@ -85,22 +84,18 @@ msgno(const char *id)
 static void
 spoolmsg(struct lctx *c, int i)
 {
-	char	 tmp[160], dst[160];
-	int	 fd;
+	char	 tmp[UNIT_PATHSZ + 32], dst[UNIT_PATHSZ + 32];
 
 	snprintf(tmp, sizeof tmp, "%s/tmp/1700000000.%d.x", c->spool, i);
 	snprintf(dst, sizeof dst, "%s/new/1700000000.%d.x", c->spool, i);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-	ck_assert_int_ne(fd, -1);
-	ck_assert_int_eq(write(fd, "x\n", 2), 2);
-	ck_assert_int_eq(close(fd), 0);
+	unit_writefile(tmp, "x\n", 2, 0640);
 	ck_assert_int_eq(rename(tmp, dst), 0);
 }
 
 static void
 unspool(struct lctx *c, const char *id)
 {
-	char	 p[160];
+	char	 p[UNIT_PATHSZ + 32];
 
 	snprintf(p, sizeof p, "%s/new/%s", c->spool, id);
 	ck_assert_int_eq(unlink(p), 0);
@@ -163,10 +158,8 @@ START_TEST(loop_runs_all)
 	int		 i;
 
 	memset(&c, 0, sizeof c);
-	snprintf(c.dir, sizeof c.dir, "%s/qrun.XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(c.dir));
-	snprintf(c.spool, sizeof c.spool, "%s/q", c.dir);
+	unit_scratch_make();
+	unit_scratch_path(c.spool, "q", NULL);
 	ck_assert_int_eq(spool_mkdirs(c.spool, 0700), 0);
 	for (i = 0; i < NMSG; i++)
 		spoolmsg(&c, i);
@@ -195,13 +188,7 @@ START_TEST(loop_runs_all)
 	ck_assert_int_eq(c.notnow, 2);
 	ck_assert_int_eq(c.tries[7], 1);
 	ck_assert_int_eq(c.tries[NMSG], 1);
-	ck_assert_int_eq(rmdir(c.dir) == 0 || errno == ENOTEMPTY, 1);
-	{
-		char	 cmd[128];
-
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", c.dir);
-		ck_assert_int_eq(system(cmd), 0);
-	}
+	unit_scratch_remove();
 }
 END_TEST
 
@@ -235,19 +222,16 @@ tdone(struct qrun *q, const char *id, int status, void *ctx)
 
 START_TEST(loop_drains_on_term)
 {
-	char		 dir[64], spool[80], p[128], cmd[128];
+	char		 spool[UNIT_PATHSZ], p[UNIT_PATHSZ + 32];
 	struct qrun	 q;
-	int		 n = 0, i, fd;
+	int		 n = 0, i;
 
-	snprintf(dir, sizeof dir, "/tmp/qrun.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(spool, sizeof spool, "%s/q", dir);
+	unit_scratch_make();
+	unit_scratch_path(spool, "q", NULL);
 	ck_assert_int_eq(spool_mkdirs(spool, 0700), 0);
 	for (i = 0; i < 5; i++) {
 		snprintf(p, sizeof p, "%s/new/1700000000.%d.x", spool, i);
-		fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
-		ck_assert_int_ne(fd, -1);
-		close(fd);
+		unit_writefile(p, "", 0, 0640);
 	}
 	memset(&q, 0, sizeof q);
 	q.spool = spool;
@@ -261,8 +245,7 @@ START_TEST(loop_drains_on_term)
 	ck_assert_int_eq(qrun_loop(&q), 0);
 	ck_assert_int_eq(n, 1);
 	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);	/* reaped */
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	unit_scratch_remove();
 }
 END_TEST
 
@@ -281,27 +264,94 @@ START_TEST(loop_nospool)
 }
 END_TEST
 
+/* A message linked into new/ (link(2), maildir style) or created there
+ * in place is seen at once, not at the next rescan: start() of each
+ * message puts the next one there, the last one stops the loop. */
+struct wctx {
+	char	 spool[UNIT_PATHSZ];
+	int	 started;
+};
+
+static pid_t
+wstart(struct qrun *q, const char *id, void *ctx)
+{
+	struct wctx	*c = ctx;
+	char		 p[UNIT_PATHSZ + 32], t[UNIT_PATHSZ + 32];
+	pid_t		 pid;
+
+	(void)q;
+	snprintf(p, sizeof p, "%s/new/%s", c->spool, id);
+	ck_assert_int_eq(unlink(p), 0);
+	snprintf(p, sizeof p, "%s/new/1700000000.%d.x", c->spool,
+	    c->started + 1);
+	if (++c->started == 1) {
+		snprintf(t, sizeof t, "%s/tmp/1700000000.1.x", c->spool);
+		unit_writefile(t, "x\n", 2, 0640);
+		ck_assert_int_eq(link(t, p), 0);
+		ck_assert_int_eq(unlink(t), 0);
+	} else if (c->started == 2)
+		unit_writefile(p, "x\n", 2, 0640);
+	else
+		kill(getpid(), SIGTERM);
+	if ((pid = fork()) == 0)
+		_exit(0);
+	return pid;
+}
+
+static enum qrun_next
+wdone(struct qrun *q, const char *id, int status, void *ctx)
+{
+	(void)q;
+	(void)id;
+	(void)status;
+	(void)ctx;
+	return QRUN_FORGET;
+}
+
+START_TEST(loop_link_and_create)
+{
+	struct wctx	 c;
+	struct qrun	 q;
+	char		 p[UNIT_PATHSZ + 32];
+
+	memset(&c, 0, sizeof c);
+	unit_scratch_make();
+	unit_scratch_path(c.spool, "q", NULL);
+	ck_assert_int_eq(spool_mkdirs(c.spool, 0700), 0);
+	snprintf(p, sizeof p, "%s/new/1700000000.0.x", c.spool);
+	unit_writefile(p, "x\n", 2, 0640);
+	memset(&q, 0, sizeof q);
+	q.spool = c.spool;
+	q.concurrency = 1;
+	q.rescan = 3600;	/* only inotify can be prompt */
+	q.retrybase = 60;
+	q.retrymax = 60;
+	q.start = wstart;
+	q.done = wdone;
+	q.ctx = &c;
+	ck_assert_int_eq(qrun_loop(&q), 0);
+	ck_assert_int_eq(c.started, 3);
+	unit_scratch_remove();
+}
+END_TEST
+
 int
 main(void)
 {
 	Suite	*s = suite_create("qrun");
 	TCase	*tc = tcase_create("backoff");
 	TCase	*tl = tcase_create("loop");
-	SRunner	*sr;
-	int	 nfail;
 
 	tcase_add_loop_test(tc, backoff_table, 0, sizeof bo / sizeof bo[0]);
 	tcase_add_test(tc, backoff_grows);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(tl, 30);
+	tcase_add_unchecked_fixture(tl, unit_scratch_setup,
+	    unit_scratch_teardown);
 	tcase_add_test(tl, loop_runs_all);
 	tcase_add_test(tl, loop_drains_on_term);
 	tcase_add_test(tl, loop_nospool);
+	tcase_add_test(tl, loop_link_and_create);
 	suite_add_tcase(s, tl);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

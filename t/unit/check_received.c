@@ -9,6 +9,7 @@
 
 #include "received.h"
 #include "sa.h"
+#include "unit.h"
 
 struct rcvdcase {
 	struct received	 r;
@@ -65,17 +66,10 @@ main(void)
 {
 	Suite	*s = suite_create("received");
 	TCase	*tc = tcase_create("received");
-	SRunner	*sr;
-	int	 nfail;
 
 	tcase_add_loop_test(tc, received_table, 0,
 	    sizeof cases / sizeof cases[0]);
 	tcase_add_test(tc, received_protos);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

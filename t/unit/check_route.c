@@ -3,13 +3,12 @@
 #include "sysdeps.h"
 
 #include <check.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "route.h"
 #include "sa.h"
+#include "unit.h"
 
 struct parsecase {
 	const char	*text;
@@ -149,27 +148,21 @@ END_TEST
 
 START_TEST(load_file)
 {
-	char		 dir[] = "/tmp/route.XXXXXX", fn[64];
+	char		 fn[UNIT_PATHSZ];
 	struct routes	 rs = ROUTES_ZERO;
 	struct sa	 err = SA_ZERO;
-	FILE		*f;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(fn, sizeof fn, "%s/routes", dir);
+	unit_scratch_make();
+	unit_scratch_path(fn, "routes", NULL);
 	ck_assert_int_eq(route_load(&rs, fn, &err), 0);	/* absent */
-	ck_assert_ptr_nonnull(f = fopen(fn, "w"));
-	fputs("* 127.0.0.1:2525\nbad\n", f);
-	fclose(f);
+	unit_writefile(fn, "* 127.0.0.1:2525\nbad\n", 21, 0644);
 	ck_assert_int_eq(route_load(&rs, fn, &err), -1);
 	ck_assert_int_eq(sa_0(&err), 0);
 	ck_assert_ptr_nonnull(strstr(err.s, "/routes line 2: expected"));
-	ck_assert_ptr_nonnull(f = fopen(fn, "w"));
-	fputs("* 127.0.0.1:2525\n", f);
-	fclose(f);
+	unit_writefile(fn, "* 127.0.0.1:2525\n", 17, 0644);
 	ck_assert_int_eq(route_load(&rs, fn, &err), 1);
 	ck_assert_uint_eq(rs.n, 1);
-	ck_assert_int_eq(unlink(fn), 0);
-	ck_assert_int_eq(rmdir(dir), 0);
+	unit_scratch_remove();
 	route_free(&rs);
 	sa_free(&err);
 }
@@ -180,18 +173,13 @@ main(void)
 {
 	Suite	*s = suite_create("route");
 	TCase	*tc = tcase_create("table");
-	SRunner	*sr;
-	int	 nfail;
 
+	tcase_add_unchecked_fixture(tc, unit_scratch_setup,
+	    unit_scratch_teardown);
 	tcase_add_loop_test(tc, parse_table, 0, sizeof parses / sizeof parses[0]);
 	tcase_add_loop_test(tc, lookup_table, 0, sizeof looks / sizeof looks[0]);
 	tcase_add_test(tc, lookup_nostar);
 	tcase_add_test(tc, load_file);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

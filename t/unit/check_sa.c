@@ -10,13 +10,7 @@
 #include <string.h>
 
 #include "sa.h"
-
-#define S(x)	{ x, sizeof x - 1 }
-
-struct bytes {
-	const char	*s;
-	size_t		 n;
-};
+#include "unit.h"
 
 /* --- growth: append n bytes in pieces of step, compare byte-exact --- */
 
@@ -370,12 +364,5 @@ sa_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(sa_suite());
-	int	 nfail;
-
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(sa_suite());
 }

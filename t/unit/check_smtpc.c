@@ -10,6 +10,7 @@
 #include "bio.h"
 #include "sa.h"
 #include "smtpc.h"
+#include "unit.h"
 
 #define P	SMTPC_PIPELINING
 #define MAXR	3
@@ -445,8 +446,6 @@ main(void)
 {
 	Suite	*s = suite_create("smtpc");
 	TCase	*tc = tcase_create("dialogue");
-	SRunner	*sr;
-	int	 nfail;
 	size_t	 ns = sizeof sends / sizeof sends[0];
 
 	tcase_add_loop_test(tc, send_table, 0, (int)ns);
@@ -459,10 +458,5 @@ main(void)
 	tcase_add_loop_test(tc, status_table, 0, sizeof sts / sizeof sts[0]);
 	tcase_add_loop_test(tc, wiresize_table, 0, sizeof wss / sizeof wss[0]);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

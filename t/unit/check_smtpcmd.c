@@ -9,6 +9,7 @@
 
 #include "sa.h"
 #include "smtpcmd.h"
+#include "unit.h"
 
 struct parsecase {
 	const char	*in;
@@ -293,8 +294,6 @@ main(void)
 {
 	Suite	*s = suite_create("smtpcmd");
 	TCase	*tc = tcase_create("smtpcmd");
-	SRunner	*sr;
-	int	 nfail;
 
 	tcase_add_loop_test(tc, smtpcmd_parse_table, 0,
 	    sizeof parses / sizeof parses[0]);
@@ -308,10 +307,5 @@ main(void)
 	tcase_add_test(tc, smtpcmd_ehlo_reply);
 	tcase_add_loop_test(tc, smtpcmd_replies, 0, SMTPCMD_NRESULT);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

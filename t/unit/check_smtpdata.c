@@ -9,6 +9,7 @@
 
 #include "sa.h"
 #include "smtpdata.h"
+#include "unit.h"
 
 #define F_LF	SMTPDATA_BARELF
 #define F_CR	SMTPDATA_BARECR
@@ -277,8 +278,6 @@ main(void)
 {
 	Suite	*s = suite_create("smtpdata");
 	TCase	*tc = tcase_create("smtpdata");
-	SRunner	*sr;
-	int	 nfail;
 
 	tcase_add_loop_test(tc, smtpdata_table, 0,
 	    sizeof cases / sizeof cases[0]);
@@ -287,10 +286,5 @@ main(void)
 	tcase_add_test(tc, smtpdata_after_end);
 	tcase_add_test(tc, smtpdata_roundtrip);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -12,6 +12,7 @@
 #include "sa.h"
 #include "smtpdata.h"
 #include "smtpline.h"
+#include "unit.h"
 
 #define OK	SMTPLINE_OK
 #define TOOLONG	SMTPLINE_TOOLONG
@@ -161,8 +162,6 @@ main(void)
 {
 	Suite	*s = suite_create("smtpline");
 	TCase	*tc = tcase_create("smtpline");
-	SRunner	*sr;
-	int	 nfail;
 
 	tcase_add_loop_test(tc, smtpline_table, 0,
 	    sizeof lines / sizeof lines[0]);
@@ -170,10 +169,5 @@ main(void)
 	tcase_add_test(tc, smtpline_data_eof);
 	tcase_add_test(tc, smtpline_bdat_then_command);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

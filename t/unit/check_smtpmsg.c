@@ -4,7 +4,6 @@
 #include "sysdeps.h"
 
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,52 +16,22 @@
 #include "smtpdata.h"
 #include "smtpmsg.h"
 #include "spool.h"
+#include "unit.h"
 
-static char	 spool[128];
+static const char	*spool;
 
+/* the test's scratch directory (unit.h), with tmp/ and new/ */
 static void
 mkspool(void)
 {
-	char	 d[160];
-
-	(void)snprintf(spool, sizeof spool, "%s/check_smtpmsg.XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(spool));
-	(void)snprintf(d, sizeof d, "%s/tmp", spool);
-	ck_assert_int_eq(mkdir(d, 0700), 0);
-	(void)snprintf(d, sizeof d, "%s/new", spool);
-	ck_assert_int_eq(mkdir(d, 0700), 0);
+	spool = unit_scratch_make();
+	ck_assert_int_eq(spool_mkdirs(spool, 0700), 0);
 }
 
 static int
 count(const char *sub)
 {
-	char		 d[160];
-	DIR		*dp;
-	struct dirent	*e;
-	int		 n = 0;
-
-	(void)snprintf(d, sizeof d, "%s/%s", spool, sub);
-	ck_assert_ptr_nonnull(dp = opendir(d));
-	while ((e = readdir(dp)) != NULL)
-		if (e->d_name[0] != '.')
-			n++;
-	(void)closedir(dp);
-	return n;
-}
-
-static void
-rmspool(const char *id)
-{
-	char	 d[200];
-
-	(void)snprintf(d, sizeof d, "%s/new/%s", spool, id);
-	(void)unlink(d);
-	(void)snprintf(d, sizeof d, "%s/tmp", spool);
-	(void)rmdir(d);
-	(void)snprintf(d, sizeof d, "%s/new", spool);
-	(void)rmdir(d);
-	(void)rmdir(spool);
+	return unit_count(spool, sub, NULL);
 }
 
 struct msgcase {
@@ -91,9 +60,8 @@ START_TEST(smtpmsg_table)
 	const struct msgcase	*c = &cases[_i];
 	struct smtpmsg		 m;
 	struct sa		 head = SA_ZERO, id = SA_ZERO, got = SA_ZERO;
-	char			 fn[200];
+	char			 fn[UNIT_PATHSZ + 80];
 	size_t			 used;
-	int			 fd;
 
 	mkspool();
 	ck_assert_int_eq(sa_cats(&head, "HEAD\n"), 0);
@@ -116,9 +84,7 @@ START_TEST(smtpmsg_table)
 		ck_assert_int_eq(smtpmsg_commit(&m), 0);
 		ck_assert_int_eq(count("tmp"), 0);
 		(void)snprintf(fn, sizeof fn, "%s/new/%s", spool, id.s);
-		ck_assert_int_ne(fd = open(fn, O_RDONLY), -1);
-		ck_assert_int_eq(spool_slurp(fd, &got, 1 << 20), 0);
-		(void)close(fd);
+		unit_readfile(fn, &got);
 		ck_assert_uint_eq(got.len, 5 + strlen(c->wantbody));
 		ck_assert_mem_eq(got.s, "HEAD\n", 5);
 		ck_assert_mem_eq(got.s + 5, c->wantbody, got.len - 5);
@@ -128,7 +94,7 @@ START_TEST(smtpmsg_table)
 	errno = 0;
 	ck_assert_int_eq(smtpmsg_commit(&m), -1);
 	ck_assert_int_eq(errno, EINVAL);
-	rmspool(id.s);
+	unit_scratch_remove();
 	sa_free(&head);
 	sa_free(&id);
 	sa_free(&got);
@@ -160,7 +126,7 @@ START_TEST(smtpmsg_diskfull)
 	ck_assert_int_eq(errno, ENOSPC);
 	smtpmsg_abort(&m);
 	ck_assert_int_eq(count("tmp") + count("new"), 0);
-	rmspool("1.2.full");
+	unit_scratch_remove();
 	sa_free(&head);
 	sa_free(&body);
 }
@@ -184,18 +150,13 @@ main(void)
 {
 	Suite	*s = suite_create("smtpmsg");
 	TCase	*tc = tcase_create("smtpmsg");
-	SRunner	*sr;
-	int	 nfail;
 
+	tcase_add_unchecked_fixture(tc, unit_scratch_setup,
+	    unit_scratch_teardown);
 	tcase_add_loop_test(tc, smtpmsg_table, 0,
 	    sizeof cases / sizeof cases[0]);
 	tcase_add_test(tc, smtpmsg_diskfull);
 	tcase_add_test(tc, smtpmsg_nospool);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

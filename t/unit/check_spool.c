@@ -19,106 +19,13 @@
 
 #include "sa.h"
 #include "spool.h"
+#include "unit.h"
 
-#define S(x)	{ x, sizeof x - 1 }
-#define PATHSZ	1024
-
-struct bytes {
-	const char	*s;
-	size_t		 n;
-};
-
-/* --- scratch directories --- */
-
-static char	 topdir[PATHSZ];
-static char	 tmpdir[PATHSZ];
-
-static void
-rm_rf(const char *path)
-{
-	struct stat	 st;
-	DIR		*d;
-	struct dirent	*e;
-	char		 sub[PATHSZ];
-	int		 n;
-
-	if (lstat(path, &st) == -1)
-		return;
-	if (!S_ISDIR(st.st_mode)) {
-		(void)unlink(path);
-		return;
-	}
-	if ((d = opendir(path)) != NULL) {
-		while ((e = readdir(d)) != NULL) {
-			if (strcmp(e->d_name, ".") == 0 ||
-			    strcmp(e->d_name, "..") == 0)
-				continue;
-			n = snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-			if (n > 0 && (size_t)n < sizeof sub)
-				rm_rf(sub);
-		}
-		(void)closedir(d);
-	}
-	(void)rmdir(path);
-}
-
-static void
-top_make(void)
-{
-	const char	*t = getenv("TMPDIR");
-	int		 n;
-
-	if (t == NULL || *t == '\0')
-		t = "/tmp";
-	n = snprintf(topdir, sizeof topdir, "%s/check_spool.XXXXXX", t);
-	if (n <= 0 || (size_t)n >= sizeof topdir || mkdtemp(topdir) == NULL)
-		topdir[0] = '\0';
-}
-
-static void
-top_remove(void)
-{
-	if (topdir[0] != '\0')
-		rm_rf(topdir);
-}
-
-static void
-scratch_make(void)
-{
-	int	 n;
-
-	ck_assert_msg(topdir[0] != '\0', "no scratch directory in $TMPDIR");
-	n = snprintf(tmpdir, sizeof tmpdir, "%s/t.XXXXXX", topdir);
-	ck_assert(n > 0 && (size_t)n < sizeof tmpdir);
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-	(void)umask(022);
-}
-
-static void
-scratch_remove(void)
-{
-	rm_rf(tmpdir);
-	ck_assert_int_eq(access(tmpdir, F_OK), -1);
-}
-
-/* out = tmpdir/a[/b] */
-static void
-path(char *out, const char *a, const char *b)
-{
-	int	 n;
-
-	if (b != NULL)
-		n = snprintf(out, PATHSZ, "%s/%s/%s", tmpdir, a, b);
-	else
-		n = snprintf(out, PATHSZ, "%s/%s", tmpdir, a);
-	ck_assert(n > 0 && n < PATHSZ);
-}
-
-/* A spool tmpdir/name with tmp/ and new/; its path in out. */
+/* A spool SCRATCH/name with tmp/ and new/; its path in out. */
 static void
 mkspool(char *out, const char *name)
 {
-	path(out, name, NULL);
+	unit_scratch_path(out, name, NULL);
 	ck_assert_int_eq(spool_mkdirs(out, 0700), 0);
 }
 
@@ -126,7 +33,7 @@ mkspool(char *out, const char *name)
 static void
 listdir(const char *spool, const char *sub, struct sa *out)
 {
-	char		 dir[PATHSZ];
+	char		 dir[UNIT_PATHSZ];
 	DIR		*d;
 	struct dirent	*e;
 	char		*names[16];
@@ -380,10 +287,10 @@ static const size_t commitsizes[] = { 0, 1, 8191, 8192, 8193, 100000 };
 START_TEST(spool_commit_sizes)
 {
 	struct spool_tx	 tx;
-	char		 q[PATHSZ], fn[PATHSZ], *data;
+	char		 q[UNIT_PATHSZ], fn[UNIT_PATHSZ], *data;
 	size_t		 n = commitsizes[_i], i, off, k;
 
-	scratch_make();
+	unit_scratch_make();
 	mkspool(q, "incoming");
 	data = malloc(n + 1);
 	ck_assert_ptr_nonnull(data);
@@ -401,21 +308,21 @@ START_TEST(spool_commit_sizes)
 	ck_assert_int_eq(tx.fd, -1);
 	assert_dir(q, "tmp", "");
 	assert_dir(q, "new", "1.2.abc");
-	path(fn, "incoming/new", "1.2.abc");
+	unit_scratch_path(fn, "incoming/new", "1.2.abc");
 	assert_file(fn, data, n, 0640);
 	spool_abort(&tx);		/* after commit: a no-op */
 	assert_dir(q, "new", "1.2.abc");
 	free(data);
-	scratch_remove();
+	unit_scratch_remove();
 }
 END_TEST
 
 START_TEST(spool_abort_leaves_nothing)
 {
 	struct spool_tx	 tx;
-	char		 q[PATHSZ];
+	char		 q[UNIT_PATHSZ];
 
-	scratch_make();
+	unit_scratch_make();
 	mkspool(q, "q");
 	ck_assert_int_eq(spool_open(&tx, q, "1.2.a"), 0);
 	ck_assert_int_eq(bio_puts(&tx.out, "mailward 1\n"), 0);
@@ -428,7 +335,7 @@ START_TEST(spool_abort_leaves_nothing)
 	assert_dir(q, "tmp", "");
 	assert_dir(q, "new", "");
 	spool_abort(&tx);			/* twice is harmless */
-	scratch_remove();
+	unit_scratch_remove();
 }
 END_TEST
 
@@ -437,9 +344,9 @@ END_TEST
 START_TEST(spool_commit_badfd)
 {
 	struct spool_tx	 tx;
-	char		 q[PATHSZ];
+	char		 q[UNIT_PATHSZ];
 
-	scratch_make();
+	unit_scratch_make();
 	mkspool(q, "q");
 	ck_assert_int_eq(spool_open(&tx, q, "1.2.a"), 0);
 	ck_assert_int_eq(bio_puts(&tx.out, "mailward 1\n"), 0);
@@ -453,7 +360,7 @@ START_TEST(spool_commit_badfd)
 	assert_dir(q, "new", "");
 	assert_dir(q, "tmp", "");
 	spool_abort(&tx);
-	scratch_remove();
+	unit_scratch_remove();
 }
 END_TEST
 
@@ -461,10 +368,10 @@ END_TEST
 START_TEST(spool_commit_sticky)
 {
 	struct spool_tx	 tx;
-	char		 q[PATHSZ], big[4096];
+	char		 q[UNIT_PATHSZ], big[4096];
 	int		 i, r = 0;
 
-	scratch_make();
+	unit_scratch_make();
 	mkspool(q, "q");
 	memset(big, 'x', sizeof big);
 	ck_assert_int_eq(spool_open(&tx, q, "1.2.a"), 0);
@@ -476,16 +383,16 @@ START_TEST(spool_commit_sticky)
 	ck_assert_int_eq(errno, EBADF);
 	assert_dir(q, "new", "");
 	assert_dir(q, "tmp", "");
-	scratch_remove();
+	unit_scratch_remove();
 }
 END_TEST
 
 START_TEST(spool_open_errors)
 {
 	struct spool_tx	 tx, tx2;
-	char		 q[PATHSZ], none[PATHSZ];
+	char		 q[UNIT_PATHSZ], none[UNIT_PATHSZ];
 
-	scratch_make();
+	unit_scratch_make();
 	mkspool(q, "q");
 	errno = 0;
 	ck_assert_int_eq(spool_open(&tx, q, "../escape"), -1);
@@ -504,11 +411,11 @@ START_TEST(spool_open_errors)
 	assert_dir(q, "tmp", "1.2.a");
 	spool_abort(&tx);
 	assert_dir(q, "tmp", "");
-	path(none, "nonexistent", NULL);
+	unit_scratch_path(none, "nonexistent", NULL);
 	errno = 0;
 	ck_assert_int_eq(spool_open(&tx, none, "1.2.a"), -1);
 	ck_assert_int_eq(errno, ENOENT);
-	scratch_remove();
+	unit_scratch_remove();
 }
 END_TEST
 
@@ -516,19 +423,19 @@ END_TEST
 START_TEST(spool_commit_nonew)
 {
 	struct spool_tx	 tx;
-	char		 q[PATHSZ], newdir[PATHSZ];
+	char		 q[UNIT_PATHSZ], newdir[UNIT_PATHSZ];
 
-	scratch_make();
+	unit_scratch_make();
 	mkspool(q, "q");
 	ck_assert_int_eq(spool_open(&tx, q, "1.2.a"), 0);
 	ck_assert_int_eq(bio_puts(&tx.out, "x\n"), 0);
-	path(newdir, "q", "new");
+	unit_scratch_path(newdir, "q", "new");
 	ck_assert_int_eq(rmdir(newdir), 0);
 	errno = 0;
 	ck_assert_int_eq(spool_commit(&tx), -1);
 	ck_assert_int_eq(errno, ENOENT);
 	assert_dir(q, "tmp", "");
-	scratch_remove();
+	unit_scratch_remove();
 }
 END_TEST
 
@@ -536,41 +443,38 @@ END_TEST
 START_TEST(spool_commit_inplace)
 {
 	struct spool_tx	 tx;
-	char		 q[PATHSZ], fn[PATHSZ];
+	char		 q[UNIT_PATHSZ], fn[UNIT_PATHSZ];
 
-	scratch_make();
+	unit_scratch_make();
 	mkspool(q, "q");
 	ck_assert_int_eq(spool_open(&tx, q, "1.2.a"), 0);
 	ck_assert_int_eq(bio_puts(&tx.out, "old\n"), 0);
 	ck_assert_int_eq(spool_commit(&tx), 0);
 	ck_assert_int_eq(spool_open(&tx, q, "1.2.a"), 0);
 	ck_assert_int_eq(bio_puts(&tx.out, "new contents\n"), 0);
-	path(fn, "q/new", "1.2.a");
+	unit_scratch_path(fn, "q/new", "1.2.a");
 	ck_assert_int_eq(spool_commit_to(&tx, fn), 0);
 	assert_dir(q, "tmp", "");
 	assert_dir(q, "new", "1.2.a");
 	assert_file(fn, "new contents\n", 13, 0640);
-	scratch_remove();
+	unit_scratch_remove();
 }
 END_TEST
 
 START_TEST(spool_move_ok)
 {
-	char	 a[PATHSZ], b[PATHSZ], from[PATHSZ], to[PATHSZ];
-	int	 fd;
+	char	 a[UNIT_PATHSZ], b[UNIT_PATHSZ];
+	char	 from[UNIT_PATHSZ], to[UNIT_PATHSZ];
 
-	scratch_make();
+	unit_scratch_make();
 	mkspool(a, "incoming");
 	mkspool(b, "outbound");
-	path(from, "incoming/new", "1.2.a");
-	fd = open(from, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, "msg\n", 4), 4);
-	ck_assert_int_eq(close(fd), 0);
+	unit_scratch_path(from, "incoming/new", "1.2.a");
+	unit_writefile(from, "msg\n", 4, 0640);
 	ck_assert_int_eq(spool_move(from, b, "1.2.a"), 0);
 	assert_dir(a, "new", "");
 	assert_dir(b, "new", "1.2.a");
-	path(to, "outbound/new", "1.2.a");
+	unit_scratch_path(to, "outbound/new", "1.2.a");
 	assert_file(to, "msg\n", 4, 0640);
 	/* the source is gone now: ENOENT, nothing created */
 	errno = 0;
@@ -579,37 +483,37 @@ START_TEST(spool_move_ok)
 	assert_dir(b, "new", "1.2.a");
 	/* a missing target spool: the source stays where it is */
 	ck_assert_int_eq(spool_move(to, a, "1.2.a"), 0);
-	path(b, "nonexistent", NULL);
+	unit_scratch_path(b, "nonexistent", NULL);
 	errno = 0;
 	ck_assert_int_eq(spool_move(from, b, "1.2.a"), -1);
 	ck_assert_int_eq(errno, ENOENT);
 	assert_dir(a, "new", "1.2.a");
-	scratch_remove();
+	unit_scratch_remove();
 }
 END_TEST
 
 START_TEST(spool_mkdirs_modes)
 {
-	char		 q[PATHSZ], sub[PATHSZ];
+	char		 q[UNIT_PATHSZ], sub[UNIT_PATHSZ];
 	struct stat	 st;
 
-	scratch_make();
-	path(q, "q", NULL);
+	unit_scratch_make();
+	unit_scratch_path(q, "q", NULL);
 	ck_assert_int_eq(spool_mkdirs(q, 0750), 0);
 	ck_assert_int_eq(spool_mkdirs(q, 0750), 0);	/* idempotent */
-	path(sub, "q", "tmp");
+	unit_scratch_path(sub, "q", "tmp");
 	ck_assert_int_eq(stat(sub, &st), 0);
 	ck_assert(S_ISDIR(st.st_mode));
 	ck_assert_uint_eq(st.st_mode & 0777, 0750);
-	path(sub, "q", "new");
+	unit_scratch_path(sub, "q", "new");
 	ck_assert_int_eq(stat(sub, &st), 0);
 	ck_assert(S_ISDIR(st.st_mode));
 	ck_assert_int_eq(spool_fsyncdir(sub), 0);
-	path(sub, "q", "nonexistent");
+	unit_scratch_path(sub, "q", "nonexistent");
 	errno = 0;
 	ck_assert_int_eq(spool_fsyncdir(sub), -1);
 	ck_assert_int_eq(errno, ENOENT);
-	scratch_remove();
+	unit_scratch_remove();
 }
 END_TEST
 
@@ -641,12 +545,12 @@ START_TEST(spool_slurp_table)
 {
 	const struct slurpcase	*c = &slurps[_i];
 	struct sa		 got = SA_ZERO;
-	char			 fn[PATHSZ], *data;
+	char			 fn[UNIT_PATHSZ], *data;
 	size_t			 i;
 	int			 fd;
 
-	scratch_make();
-	path(fn, "f", NULL);
+	unit_scratch_make();
+	unit_scratch_path(fn, "f", NULL);
 	data = malloc(c->size + 1);
 	ck_assert_ptr_nonnull(data);
 	for (i = 0; i < c->size; i++)
@@ -667,7 +571,7 @@ START_TEST(spool_slurp_table)
 	ck_assert_int_eq(close(fd), 0);
 	free(data);
 	sa_free(&got);
-	scratch_remove();
+	unit_scratch_remove();
 }
 END_TEST
 
@@ -693,7 +597,8 @@ spool_suite(void)
 	TCase	*tc = tcase_create("spool");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_unchecked_fixture(tc, top_make, top_remove);
+	tcase_add_unchecked_fixture(tc, unit_scratch_setup,
+	    unit_scratch_teardown);
 	tcase_add_test(tc, spool_newid_format);
 	tcase_add_test(tc, spool_newid_unique);
 	tcase_add_test(tc, spool_newid_fork);
@@ -721,12 +626,5 @@ spool_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(spool_suite());
-	int	 nfail;
-
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(spool_suite());
 }

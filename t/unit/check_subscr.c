@@ -8,6 +8,7 @@
 
 #include "sa.h"
 #include "subscr.h"
+#include "unit.h"
 
 /* a list in control_readlist() form */
 static void
@@ -100,8 +101,6 @@ main(void)
 {
 	Suite	*s = suite_create("subscr");
 	TCase	*tc = tcase_create("subscr");
-	SRunner	*sr;
-	int	 nfail;
 
 	tcase_add_loop_test(tc, subscr_match_table, 0,
 	    sizeof matches / sizeof matches[0]);
@@ -109,10 +108,5 @@ main(void)
 	tcase_add_loop_test(tc, subscr_check_table, 0,
 	    sizeof checks / sizeof checks[0]);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_tap(sr, "-");
-	srunner_run_all(sr, CK_SILENT);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }
