@@ -4,7 +4,6 @@
 #include "sysdeps.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,68 +11,27 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "addr.h"
 #include "bio.h"
-#include "control.h"
 #include "envelope.h"
 #include "mw_exit.h"
 #include "mwlog.h"
 #include "mwtls.h"
-#include "received.h"
 #include "sa.h"
 #include "smtpcmd.h"
+#include "smtpconf.h"
 #include "smtpdata.h"
+#include "smtpenv.h"
+#include "smtpfail.h"
+#include "smtpgreet.h"
 #include "smtpline.h"
 #include "smtpmsg.h"
 #include "spool.h"
-#include "subscr.h"
 
 #define MAXLOGRCPT	10	/* rejected recipients logged per session */
 
-static struct {
-	unsigned long	 databytes, maxrcpt, linelimit, timeout, maxerrors;
-	unsigned long	 greetdelay;
-	int		 barelf;	/* 1: refuse bare LF and CR */
-	struct sa	 me;
-	struct sa	 subs;		/* entries, each NUL-terminated */
-	SSL_CTX		*tls;
-	const char	*spool;
-} cf = { .spool = "queue/incoming" };
-
-/* the defaults; see FILES in smtp-recv(8) */
-static const struct {
-	const char	*fn;
-	unsigned long	 min, max, dflt;
-	unsigned long	*val;
-} limits[] = {
-	{ "control/databytes", 1, 1UL << 30, 35UL << 20, &cf.databytes },
-	{ "control/maxrcpt", 1, ENVELOPE_MAXRCPT, 100, &cf.maxrcpt },
-	{ "control/linelimit", 512, SMTPLINE_HARDMAX, 2048, &cf.linelimit },
-	{ "control/timeoutsmtpd", 1, 86400, 300, &cf.timeout },
-	{ "control/maxerrors", 1, 1000, 10, &cf.maxerrors },
-	{ "control/greetdelay", 0, 30000, 0, &cf.greetdelay },
-};
-
-/* the one table of internal conditions: log word and reply */
-enum fail { F_IO, F_NOSPACE, F_NOMEM, F_SIZE, F_HOPS, F_BARELF, F_TIMEOUT,
-	F_ERRORS, F_EARLY, F_PIPE, F_BDAT };
-static const struct {
-	const char	*word;
-	const char	*reply;
-} fails[] = {
-	[F_IO] = { "io", "451 4.3.0 Local error in processing" },
-	[F_NOSPACE] = { "nospace", "452 4.3.1 Insufficient system storage" },
-	[F_NOMEM] = { "nomem", "421 4.3.0 Out of memory, closing" },
-	[F_SIZE] = { "size", "552 5.3.4 Message size exceeds limit" },
-	[F_HOPS] = { "hops", "554 5.4.6 Too many hops, mail loop?" },
-	[F_BARELF] = { "barelf", "550 5.6.2 Bare LF or CR; use CRLF" },
-	[F_TIMEOUT] = { "timeout", "421 4.4.2 Timeout, closing" },
-	[F_ERRORS] = { "errors", "421 4.7.0 Too many errors, closing" },
-	[F_EARLY] = { "earlytalker", "554 5.5.0 Talking before greeting" },
-	[F_PIPE] = { "pipelining", "554 5.5.0 Commands before EHLO reply" },
-	[F_BDAT] = { "bdatsyntax", "421 4.5.4 Bad BDAT syntax, closing" },
-};
-
+static struct smtpconf	 cf = SMTPCONF_ZERO;
+static SSL_CTX		*tls;		/* NULL: no STARTTLS */
+static const char	*spool = "queue/incoming";
 static struct bio	 in, out;
 static char		 inbuf[4096], outbuf[4096];
 static bio_op		 readop;	/* what saferead() wraps */
@@ -126,44 +84,42 @@ replyf(const char *fmt, ...)
 	n = vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof buf)
-		return reply(fails[F_IO].reply);
+		return reply(smtpfail_reply(SMTPFAIL_IO));
 	return reply(buf);
 }
 
 static void MW_NORETURN
-fail_end(enum fail f)
+fail_end(int f)
 {
-	reply(fails[f].reply);
-	end(fails[f].word, NULL);
+	reply(smtpfail_reply(f));
+	end(smtpfail_word(f), NULL);
 }
 
 static void MW_NORETURN
 die_nomem(void)
 {
-	reply(fails[F_NOMEM].reply);
+	reply(smtpfail_reply(SMTPFAIL_NOMEM));
 	(void)bio_flush(&out);
 	mwlog(MWLOG_FATAL, "%s unable to allocate memory", conn.s);
 	_exit(MW_TEMP);
 }
 
 static void MW_NORETURN
-die_control(const char *why)
+die_control(void)
 {
-	if (why != NULL)
-		mwlog(MWLOG_FATAL, "%s", why);
-	else
-		mwlog(MWLOG_FATAL, "%.*s", (int)err.len, err.s);
+	if (err.len == 0)
+		die_nomem();
+	mwlog(MWLOG_FATAL, "%.*s", (int)err.len, err.s);
 	_exit(MW_TEMP);
 }
 
-static enum fail
+/* A spool write failed: errno's condition; out of memory is fatal. */
+static int
 fail_errno(int e)
 {
-	if (e == ENOSPC || e == EDQUOT)
-		return F_NOSPACE;
 	if (e == ENOMEM)
 		die_nomem();
-	return F_IO;
+	return smtpfail_errno(e);
 }
 
 /* A read failed: timeout, end of input or an error. */
@@ -171,7 +127,7 @@ static void MW_NORETURN
 ioend(int e)
 {
 	if (e == ETIMEDOUT)
-		fail_end(F_TIMEOUT);
+		fail_end(SMTPFAIL_TIMEOUT);
 	if (e == ENOMEM)
 		die_nomem();
 	end(e == EPIPE ? "eof" : "readerror", e == EPIPE ? NULL : strerror(e));
@@ -192,8 +148,17 @@ bad(const char *s)
 {
 	reply(s);
 	if (++ss.errors >= cf.maxerrors)
-		fail_end(F_ERRORS);
+		fail_end(SMTPFAIL_ERRORS);
 	return 0;
+}
+
+/* An argument that did not parse (smtpcmd_result). */
+static int
+badarg(int r)
+{
+	if (r == SMTPCMD_NOMEM)
+		die_nomem();
+	return bad(smtpcmd_reply(r));
 }
 
 static void
@@ -203,30 +168,11 @@ txn_reset(void)
 	ss.mail = 0;
 	ss.bdatfail = NULL;
 	mail.utf8 = 0;
-	env.from.len = 0;
-	env.rcpt.len = 0;
-	env.nrcpt = 0;
+	smtpenv_reset(&env);
 }
 
-static int
-received(struct sa *h)
-{
-	struct received	 r;
-
-	r.helo = env.helo.s;
-	r.helolen = env.helo.len;
-	r.remote = env.remote.s;
-	r.me = cf.me.s;
-	r.proto = received_proto(ss.hello == SMTPCMD_EHLO, env.tls, mail.utf8);
-	r.tls = env.tls ? ss.tlsdesc : NULL;
-	r.id = env.id.s;
-	r.rcpt = env.nrcpt == 1 ? env.rcpt.s : NULL;
-	r.time = (long long)env.time;
-	return received_fmt(h, &r);
-}
-
-/* Open the spool file with the envelope and Received:.  -1 when the
- * message may follow, else why not (enum fail). */
+/* Open the spool file with the envelope and Received:.  SMTPFAIL_NONE
+ * when the message may follow, else why not. */
 static int
 msg_open(int mode)
 {
@@ -234,50 +180,41 @@ msg_open(int mode)
 		return fail_errno(errno);
 	env.time = spool_idtime(env.id.s);	/* the same second as the id */
 	hdr.len = 0;
-	if (envelope_fmt(&env, &hdr) == -1 || received(&hdr) == -1)
+	if (smtpenv_head(&hdr, &env, cf.me.s, ss.hello == SMTPCMD_EHLO,
+	    mail.utf8, ss.tlsdesc) == -1)
 		die_nomem();
-	if (smtpmsg_open(&msg, cf.spool, env.id.s, &hdr, mode,
+	if (smtpmsg_open(&msg, spool, env.id.s, &hdr, mode,
 	    cf.databytes) == -1) {
 		mwlog(MWLOG_WARN, "%s unable to open spool file in %s: %s",
-		    conn.s, cf.spool, strerror(errno));
+		    conn.s, spool, strerror(errno));
 		return fail_errno(errno);
 	}
-	return -1;
-}
-
-/* The sender for the log: escaped, empty for the null sender. */
-static const char *
-logfrom(char *buf, size_t n)
-{
-	if (env.from.len == 0)
-		return "";
-	return mwlog_esc(buf, n, env.from.s, env.from.len);
+	return SMTPFAIL_NONE;
 }
 
 static void
-msg_reject(enum fail f)
+msg_reject(int f)
 {
 	char	 fr[300], r[128];
 
 	smtpmsg_abort(&msg);
 	ss.refused++;
 	mwlog(MWLOG_WARN, "%s reject conn=%s from=<%s> nrcpt=%zu size=%llu "
-	    "reason=%s reply=%s", env.id.s, conn.s, logfrom(fr, sizeof fr),
-	    env.nrcpt, msg.d.size, fails[f].word, mwlog_escs(r, sizeof r, fails[f].reply));
-	reply(fails[f].reply);
+	    "reason=%s reply=%s", env.id.s, conn.s,
+	    smtpenv_logfrom(fr, sizeof fr, &env), env.nrcpt, msg.d.size,
+	    smtpfail_word(f), mwlog_escs(r, sizeof r, smtpfail_reply(f)));
+	reply(smtpfail_reply(f));
 }
 
-/* Why the message so far can't be taken, or -1. */
+/* Why the message so far can't be taken, or SMTPFAIL_NONE. */
 static int
 msg_fail(int final)
 {
-	switch (smtpmsg_verdict(&msg, final, cf.barelf)) {
-	case SMTPMSG_SIZE:	return F_SIZE;
-	case SMTPMSG_HOPS:	return F_HOPS;
-	case SMTPMSG_BARELF:	return F_BARELF;
-	case SMTPMSG_IOERR:	return fail_errno(errno);
-	}
-	return -1;
+	int	 v = smtpmsg_verdict(&msg, final, cf.barelf);
+
+	if (v == SMTPMSG_IOERR)
+		return fail_errno(errno);
+	return smtpfail_verdict(v, 0);
 }
 
 static int
@@ -286,19 +223,20 @@ msg_end(void)
 	char	 fr[300];
 	int	 f;
 
-	if ((f = msg_fail(1)) == -1 && smtpmsg_commit(&msg) == -1) {
+	if ((f = msg_fail(1)) == SMTPFAIL_NONE &&
+	    smtpmsg_commit(&msg) == -1) {
 		mwlog(MWLOG_WARN, "%s unable to commit spool file: %s",
 		    env.id.s, strerror(errno));
 		f = fail_errno(errno);
 	}
-	if (f != -1)
+	if (f != SMTPFAIL_NONE)
 		msg_reject(f);
 	else {
 		ss.msgs++;
 		mwlog(MWLOG_INFO, "%s queued conn=%s from=<%s> nrcpt=%zu "
 		    "size=%llu tls=%d spool=%s", env.id.s, conn.s,
-		    logfrom(fr, sizeof fr), env.nrcpt, msg.d.size, env.tls,
-		    cf.spool);
+		    smtpenv_logfrom(fr, sizeof fr, &env), env.nrcpt,
+		    msg.d.size, env.tls, spool);
 		replyf("250 2.0.0 Ok: queued as %s", env.id.s);
 	}
 	txn_reset();
@@ -310,19 +248,16 @@ do_hello(const struct smtpcmd *c)
 {
 	int	 r;
 
-	if ((r = smtpcmd_helo(c->arg, c->arglen, &env.helo)) != SMTPCMD_OK) {
-		if (r == SMTPCMD_NOMEM)
-			die_nomem();
-		return bad(smtpcmd_reply(r));
-	}
+	if ((r = smtpcmd_helo(c->arg, c->arglen, &env.helo)) != SMTPCMD_OK)
+		return badarg(r);
 	if (bio_pending(&in))
-		fail_end(F_PIPE);
+		fail_end(SMTPFAIL_PIPE);
 	txn_reset();
 	ss.hello = c->verb;
 	if (c->verb == SMTPCMD_HELO)
 		return replyf("250 %s", cf.me.s);
 	hdr.len = 0;
-	if (smtpcmd_ehlo(&hdr, cf.me.s, cf.databytes, cf.tls != NULL &&
+	if (smtpcmd_ehlo(&hdr, cf.me.s, cf.databytes, tls != NULL &&
 	    !env.tls) == -1)
 		die_nomem();
 	return bio_put(&out, hdr.s, hdr.len);
@@ -337,13 +272,10 @@ do_mail(const struct smtpcmd *c)
 		return bad("503 5.5.1 Send HELO or EHLO first");
 	if (ss.mail)
 		return bad("503 5.5.1 Nested MAIL command");
-	if ((r = smtpcmd_mail(c->arg, c->arglen, &mail)) != SMTPCMD_OK) {
-		if (r == SMTPCMD_NOMEM)
-			die_nomem();
-		return bad(smtpcmd_reply(r));
-	}
+	if ((r = smtpcmd_mail(c->arg, c->arglen, &mail)) != SMTPCMD_OK)
+		return badarg(r);
 	if (mail.hassize && mail.size > cf.databytes)
-		return reply(fails[F_SIZE].reply);
+		return reply(smtpfail_reply(SMTPFAIL_SIZE));
 	if (sa_copyb(&env.from, mail.addr.s, mail.addr.len) == -1)
 		die_nomem();
 	ss.mail = 1;
@@ -365,34 +297,23 @@ rcpt_reject(const char *r)
 static int
 do_rcpt(const struct smtpcmd *c)
 {
-	const char	*p = NULL;
-	int		 r;
+	int	 r;
 
 	if (!ss.mail)
 		return bad("503 5.5.1 MAIL first");
 	r = smtpcmd_rcpt(c->arg, c->arglen, mail.utf8, &addr);
-	if (r == SMTPCMD_NOMEM)
-		die_nomem();
 	if (r != SMTPCMD_OK)
-		return bad(smtpcmd_reply(r));
-	if (cf.subs.len == 0) {
-		if (!ss.nosubs++)
-			mwlog(MWLOG_WARN, "%s nosubscribers reason=\"control/"
-			    "subscribers is missing or empty: no recipient is "
-			    "accepted\"", conn.s);
-		return rcpt_reject("550 5.7.1 Relaying denied: no "
-		    "subscribers configured");
-	}
-	if (!subscr_match(&cf.subs, addr.s, addr.len))
-		return rcpt_reject("550 5.1.1 Recipient is not a subscriber");
-	while ((p = envelope_nextrcpt(&env, p)) != NULL)
-		if (addr_eq(p, strlen(p), addr.s, addr.len))
-			return reply("250 2.1.5 Ok");	/* a duplicate */
-	if (env.nrcpt >= cf.maxrcpt)
-		return reply("452 4.5.3 Too many recipients");
-	if (envelope_addrcpt(&env, addr.s, addr.len) == -1)
+		return badarg(r);
+	r = smtpenv_rcpt(&env, &cf.subs, cf.maxrcpt, addr.s, addr.len);
+	if (r == SMTPENV_ERR)
 		die_nomem();
-	return reply("250 2.1.5 Ok");
+	if (r == SMTPENV_NOSUBS && !ss.nosubs++)
+		mwlog(MWLOG_WARN, "%s nosubscribers reason=\"control/"
+		    "subscribers is missing or empty: no recipient is "
+		    "accepted\"", conn.s);
+	if (r == SMTPENV_NOSUBS || r == SMTPENV_NOTSUB)
+		return rcpt_reject(smtpenv_reply(r));
+	return reply(smtpenv_reply(r));
 }
 
 static int
@@ -407,8 +328,8 @@ do_data(const struct smtpcmd *c)
 		return bad("503 5.5.1 DATA after BDAT");
 	if (env.nrcpt == 0)
 		return reply("554 5.5.1 No valid recipients");
-	if ((f = msg_open(SMTPDATA_DOT)) != -1)
-		return reply(fails[f].reply);
+	if ((f = msg_open(SMTPDATA_DOT)) != SMTPFAIL_NONE)
+		return reply(smtpfail_reply(f));
 	reply("354 End data with <CR><LF>.<CR><LF>");
 	if (smtpline_data(&in, &msg.d) == -1)
 		ioend(errno);
@@ -439,24 +360,24 @@ do_bdat(const struct smtpcmd *c)
 	int			 last, f;
 
 	if (smtpcmd_bdat(c->arg, c->arglen, &n, &last) != SMTPCMD_OK)
-		fail_end(F_BDAT);
+		fail_end(SMTPFAIL_BDAT);
 	if (!ss.mail)
 		return bdat_skip(n, last, "503 5.5.1 MAIL first");
 	if (env.nrcpt == 0)
 		return bdat_skip(n, last, "554 5.5.1 No valid recipients");
 	if (ss.bdatfail != NULL)
 		return bdat_skip(n, last, ss.bdatfail);
-	if (!msg.open && (f = msg_open(SMTPDATA_BDAT)) != -1)
-		return bdat_skip(n, last, fails[f].reply);
+	if (!msg.open && (f = msg_open(SMTPDATA_BDAT)) != SMTPFAIL_NONE)
+		return bdat_skip(n, last, smtpfail_reply(f));
 	if (smtpline_bdat(&in, &msg.d, n) == -1)
 		ioend(errno);
 	if (last) {
 		smtpdata_finish(&msg.d);
 		return msg_end();
 	}
-	if ((f = msg_fail(0)) != -1) {
+	if ((f = msg_fail(0)) != SMTPFAIL_NONE) {
 		msg_reject(f);
-		ss.bdatfail = fails[f].reply;
+		ss.bdatfail = smtpfail_reply(f);
 		return 0;
 	}
 	return replyf("250 2.0.0 %llu octets received", n);
@@ -468,7 +389,7 @@ do_starttls(const struct smtpcmd *c)
 	size_t	 n = bio_buffered(&in);
 
 	(void)c;
-	if (cf.tls == NULL || env.tls)
+	if (tls == NULL || env.tls)
 		return bad("502 5.5.1 STARTTLS not available");
 	if (!ss.hello)
 		return bad("503 5.5.1 Send EHLO first");
@@ -479,7 +400,7 @@ do_starttls(const struct smtpcmd *c)
 		    "after STARTTLS\"", conn.s, n);
 	reply("220 2.0.0 Ready to start TLS");
 	in.op = readop;
-	if (mwtls_start_server(cf.tls, &in, &out, &err) == -1)
+	if (mwtls_start_server(tls, &in, &out, &err) == -1)
 		end("tls", sa_0(&err) == 0 ? err.s : "handshake failed");
 	readop = in.op;
 	in.op = saferead;
@@ -550,95 +471,31 @@ session(void)
 static void
 greet(void)
 {
-	struct pollfd	 p;
-	ssize_t		 r;
-	int		 n;
-
-	p.fd = in.fd;
-	p.events = POLLIN;
-	do
-		n = poll(&p, 1, (int)cf.greetdelay);
-	while (n == -1 && errno == EINTR);
-	if (n > 0) {
-		if ((r = bio_fill(&in)) == 0)
-			end("eof", NULL);
-		if (r < 0)
-			ioend(errno);
-		fail_end(F_EARLY);
+	switch (smtpgreet_wait(&in, (int)cf.greetdelay)) {
+	case SMTPGREET_EOF:
+		end("eof", NULL);
+	case SMTPGREET_ERR:
+		ioend(errno);
+	case SMTPGREET_EARLY:
+		fail_end(SMTPFAIL_EARLY);
 	}
 	replyf("220 %s ESMTP mailward", cf.me.s);
 }
 
 static void
-config_subscribers(void)
-{
-	const char	*bad;
-	char		 e[300];
-	size_t		 n;
-
-	if (control_readlist("control/subscribers", &cf.subs, &n, &err) == -1)
-		die_control(NULL);
-	if (subscr_check(&cf.subs, &bad) == -1) {
-		mwlog(MWLOG_FATAL, "control/subscribers: not an address or "
-		    "@domain: %s", mwlog_escs(e, sizeof e, bad));
-		_exit(MW_TEMP);
-	}
-}
-
-static void
 config(void)
 {
-	struct sa	 cert = SA_ZERO, key = SA_ZERO, v = SA_ZERO;
-	size_t		 i;
-	int		 rc, rk;
+	const char	*ip = smtpconf_remote(getenv("TCPREMOTEIP"));
 
-	for (i = 0; i < sizeof limits / sizeof limits[0]; i++)
-		if (control_readuint(limits[i].fn, limits[i].min,
-		    limits[i].max, limits[i].dflt, limits[i].val, &err) == -1)
-			die_control(NULL);
-	if ((rc = control_readline("control/me", &cf.me, &err)) == -1)
-		die_control(NULL);
-	if (rc == 0 && sa_copys(&cf.me, "localhost") == -1)
+	if (ip != NULL && (sa_copys(&env.remote, ip) == -1 ||
+	    sa_0(&env.remote) == -1))
 		die_nomem();
-	if (sa_0(&cf.me) == -1)
-		die_nomem();
-	if (!addr_domainok(cf.me.s, cf.me.len))
-		die_control("control/me line 1: not a domain name");
-	if ((rc = control_readline("control/barelf", &v, &err)) == -1)
-		die_control(NULL);
-	if (rc == 1 && !sa_eqs(&v, "normalize") && !sa_eqs(&v, "reject"))
-		die_control("control/barelf line 1: not normalize or reject");
-	cf.barelf = rc == 1 && sa_eqs(&v, "reject");
-	config_subscribers();
-	rc = control_readline("control/tlscert", &cert, &err);
-	if (rc == -1 || (rk = control_readline("control/tlskey", &key,
-	    &err)) == -1)
-		die_control(NULL);
-	if (rc != rk)
-		die_control("control/tlscert and control/tlskey go together");
-	if (rc == 1 && (sa_0(&cert) == -1 || sa_0(&key) == -1))
-		die_nomem();
-	if (rc == 1 && (cf.tls = mwtls_server_ctx(cert.s, key.s, &err)) ==
-	    NULL)
+	if (smtpconf_read(&cf, "control", &err) == -1)
+		die_control();
+	if (cf.tlscert.len > 0 && (tls = mwtls_server_ctx(cf.tlscert.s,
+	    cf.tlskey.s, &err)) == NULL)
 		mwlog(MWLOG_WARN, "%s notls error=\"%.*s\"", conn.s,
 		    (int)err.len, err.s);
-	sa_free(&cert);
-	sa_free(&key);
-	sa_free(&v);
-}
-
-/* TCPREMOTEIP as tcpserver sets it; anything odd becomes "unknown". */
-static void
-remote(void)
-{
-	const char	*ip = getenv("TCPREMOTEIP");
-
-	if (ip == NULL)
-		return;
-	if (strlen(ip) > 45 || ip[strspn(ip, "0123456789abcdefABCDEF.:")])
-		ip = "unknown";
-	if (sa_copys(&env.remote, ip) == -1 || sa_0(&env.remote) == -1)
-		die_nomem();
 }
 
 int
@@ -653,7 +510,7 @@ main(int argc, char **argv)
 			mwlog(MWLOG_FATAL, "usage: smtp-recv [-q SPOOL]");
 			return MW_TEMP;
 		}
-		cf.spool = optarg;
+		spool = optarg;
 	}
 	if (geteuid() == 0) {
 		mwlog(MWLOG_FATAL, "refusing to run as root");
@@ -665,7 +522,6 @@ main(int argc, char **argv)
 	readop = bio_op_read;
 	if (spool_newid(&conn) == -1 || sa_0(&conn) == -1)
 		die_nomem();
-	remote();
 	config();
 	in.timeout = out.timeout = (int)cf.timeout * 1000;
 	greet();

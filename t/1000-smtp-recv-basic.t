@@ -6,7 +6,7 @@
 . "${0%/*}/lib.sh"
 . "${0%/*}/recv.sh"
 need tcpserver python3 swaks mailward-setup
-plan 43
+plan 46
 
 recv_home --subscriber alice@example.org --subscriber @example.net
 recv_start
@@ -168,7 +168,7 @@ swaks --server "127.0.0.1:$P" --from x@example.com --to alice@example.org \
 ok $? "swaks: message accepted"
 grep -q '^<-  250 2.0.0 Ok: queued as ' "$T/swaks.out"
 ok $? "swaks saw the queued reply"
-python3 "${0%/*}/smtpc.py" -p "$P" -f x@example.com -t alice@example.org \
+"$PYTHON" "${0%/*}/smtpc.py" -p "$P" -f x@example.com -t alice@example.org \
     -t bob@example.net --subject 'via smtplib' >"$T/smtpc.out" 2>&1
 ok $? "python smtplib: message accepted"
 id=$(sed -n 's/^250 2.0.0 Ok: queued as //p' "$T/smtpc.out")
@@ -176,6 +176,18 @@ test -n "$id" && grep -q '^Subject: via smtplib$' "$IN/new/$id" &&
     grep -q '^rcpt <bob@example.net>$' "$IN/new/$id"
 ok $? "smtplib's message in its spool file"
 is "$(new_count) $(tmp_count)" "4 0" "four messages, nothing in tmp/"
+
+# --- the null sender ---------------------------------------------------------
+raw '<220 ' '>EHLO c\r\n' '<250 ' '>MAIL FROM:<>\r\n' '=250 2.1.0 Ok' \
+    '>RCPT TO:<alice@example.org>\r\n' '<250 ' '>DATA\r\n' '<354 ' \
+    '>Subject: bounce\r\n\r\nx\r\n.\r\n' '<250 2.0.0 Ok: queued as ' \
+    '>QUIT\r\n' '<221 '
+ok $? "the null sender: a bounce is accepted"
+id=$(sed -n 's/^S: 250 2.0.0 Ok: queued as //p' "$T/raw.out")
+test -n "$id" && grep -q '^from <>$' "$IN/new/$id"
+ok $? "envelope: from <>"
+logged "info: $id queued conn=[^ ]+ from=<> nrcpt=1 size=[0-9]+ tls=0 spool=queue/incoming\$"
+ok $? "log: the null sender as from=<>, unquoted"
 
 # --- the program itself ------------------------------------------------------
 if [ "$(id -u)" -eq 0 ]; then
