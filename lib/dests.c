@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -98,4 +99,83 @@ dests_read(const char *path, struct sa *l, size_t max)
 	sa_free(&buf);
 	errno = saved;
 	return r == -1 ? -1 : 0;
+}
+
+/* --- the messages in flight ------------------------------------------ */
+
+int
+dests_tabinit(struct dests_tab *t, size_t n, size_t perhost)
+{
+	t->n = n;
+	t->perhost = perhost;
+	t->s = calloc(n > 0 ? n : 1, sizeof *t->s);
+	return t->s == NULL ? -1 : 0;
+}
+
+struct dests_slot *
+dests_slot(struct dests_tab *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->n; i++)
+		if (!t->s[i].used)
+			return &t->s[i];
+	return NULL;
+}
+
+int
+dests_full(const struct dests_tab *t, const struct sa *doms)
+{
+	const char	*d = NULL;
+	size_t		 i, busy;
+
+	while ((d = dests_next(doms, d)) != NULL) {
+		for (busy = i = 0; i < t->n; i++)
+			busy += t->s[i].used && dests_has(&t->s[i].doms, d);
+		if (busy >= t->perhost)
+			return 1;
+	}
+	return 0;
+}
+
+int
+dests_take(struct dests_slot *s, const char *id, struct sa *doms)
+{
+	size_t	 n = strlen(id);
+
+	if (n > SPOOL_MAXID) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(s->id, id, n + 1);
+	sa_free(&s->doms);
+	s->doms = *doms;
+	*doms = (struct sa)SA_ZERO;
+	s->used = 1;
+	return 0;
+}
+
+void
+dests_drop(struct dests_tab *t, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->s[i].used && strcmp(t->s[i].id, id) == 0) {
+			t->s[i].used = 0;
+			sa_free(&t->s[i].doms);
+			return;
+		}
+}
+
+void
+dests_tabfree(struct dests_tab *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->n; i++)
+		sa_free(&t->s[i].doms);
+	free(t->s);
+	t->s = NULL;
+	t->n = 0;
 }

@@ -6,7 +6,8 @@
  * (a child works on it) and waiting (for its retry time).  New names come
  * from inotify on SPOOL/new and from a full rescan every q->rescan
  * seconds; a rescan also forgets entries whose file has gone.  Signals
- * only write a byte into a self-pipe; all work happens in the loop.
+ * only write a byte into a self-pipe (selfpipe.h); all work happens in
+ * the loop.
  * Times are CLOCK_MONOTONIC milliseconds, except the message's birth,
  * which comes from its queue id (wall clock) and only feeds
  * qrun_backoff(). */
@@ -29,32 +30,30 @@
 #include "qrun.h"
 #include "qtab.h"
 #include "sa.h"
+#include "selfpipe.h"
 #include "spool.h"
 
 #define QRUN_IDLEWAKE	1000ULL		/* ms, when a start() said "not now" */
 #define QRUN_MAXBLOCKED	64		/* "not now"s in one pass, at most */
+/* a file appears in new/ by rename (IN_MOVED_TO), link(2) (IN_CREATE),
+ * or is written in place (IN_CREATE, IN_CLOSE_WRITE); see qrun.h */
+#define QRUN_INMASK	(IN_MOVED_TO | IN_CREATE | IN_CLOSE_WRITE | IN_ONLYDIR)
 
 struct qpriv {
 	struct qtab		 t;
 	int			 ifd;
-	int			 pfd[2];
+	int			 sfd;		/* the selfpipe */
 	unsigned int		 gen;
 	int			 stopping;
 	int			 blocked;	/* a start() said "not now" */
 	int			 err;
-	int			 sigs;		/* handlers installed */
 	unsigned long long	 nextscan;
 	struct sa		 newdir;
 };
 
-/* the signal handlers' view: one qrun per process (see qrun.h) */
+/* one qrun per process (see qrun.h): the selfpipe is per process */
 static const int qrun_sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGALRM };
 #define QRUN_NSIG	(sizeof qrun_sigs / sizeof qrun_sigs[0])
-static struct sigaction		qrun_oldsa[QRUN_NSIG];
-static int			qrun_sigfd = -1;
-static pid_t			qrun_pid;
-static volatile sig_atomic_t	qrun_term;
-static volatile sig_atomic_t	qrun_hup;
 
 static unsigned long long
 qrun_now(void)
@@ -64,60 +63,6 @@ qrun_now(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (unsigned long long)ts.tv_sec * 1000 +
 	    (unsigned long long)ts.tv_nsec / 1000000;
-}
-
-/* A forked child that has not exec'ed yet still runs these handlers:
- * it must not write into its parent's pipe, so it takes the default
- * action instead. */
-static void
-qrun_onsig(int sig)
-{
-	int		 e = errno;
-	unsigned char	 c = (unsigned char)sig;
-
-	if (getpid() != qrun_pid) {
-		signal(sig, SIG_DFL);
-		raise(sig);
-		errno = e;
-		return;
-	}
-	if (sig == SIGTERM || sig == SIGINT)
-		qrun_term = 1;
-	else if (sig == SIGHUP)
-		qrun_hup = 1;
-	if (qrun_sigfd != -1)
-		(void)!write(qrun_sigfd, &c, 1);
-	errno = e;
-}
-
-static int
-qrun_sigsetup(int fd)
-{
-	struct sigaction sa;
-	size_t		 i;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = qrun_onsig;
-	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
-	sigemptyset(&sa.sa_mask);
-	qrun_pid = getpid();
-	qrun_sigfd = fd;
-	qrun_term = 0;
-	qrun_hup = 0;
-	for (i = 0; i < QRUN_NSIG; i++)
-		if (sigaction(qrun_sigs[i], &sa, &qrun_oldsa[i]) == -1)
-			return -1;
-	return 0;
-}
-
-static void
-qrun_sigrestore(void)
-{
-	size_t i;
-
-	for (i = 0; i < QRUN_NSIG; i++)
-		sigaction(qrun_sigs[i], &qrun_oldsa[i], NULL);
-	qrun_sigfd = -1;
 }
 
 /* A name seen in new/: a new entry is ready; a known one stays as it is. */
@@ -192,18 +137,10 @@ qrun_events(struct qrun *q)
 			ev = (const struct inotify_event *)(void *)c;
 			if (ev->mask & (IN_Q_OVERFLOW | IN_IGNORED))
 				p->nextscan = 0;
-			else if (ev->len > 0 && ev->name[0] != '.')
+			else if (ev->len > 0 && ev->name[0] != '.' &&
+			    !(ev->mask & IN_ISDIR))
 				qrun_seen(p, ev->name);
 		}
-}
-
-static void
-qrun_drainpipe(struct qpriv *p)
-{
-	char buf[64];
-
-	while (read(p->pfd[0], buf, sizeof buf) > 0)
-		;
 }
 
 /* --- children ----------------------------------------------------------- */
@@ -337,7 +274,7 @@ qrun_wait(struct qrun *q, unsigned long long now)
 	struct pollfd	 pfd[2];
 	int		 n = 1;
 
-	pfd[0].fd = p->pfd[0];
+	pfd[0].fd = p->sfd;
 	pfd[0].events = POLLIN;
 	if (p->ifd != -1) {
 		pfd[1].fd = p->ifd;
@@ -348,7 +285,7 @@ qrun_wait(struct qrun *q, unsigned long long now)
 	if (poll(pfd, n, qrun_sleep(q, now)) <= 0)
 		return;
 	if (pfd[0].revents != 0)
-		qrun_drainpipe(p);
+		selfpipe_drain();
 	if (n == 2 && pfd[1].revents != 0)
 		qrun_events(q);
 }
@@ -362,33 +299,14 @@ qrun_free(struct qrun *q)
 
 	if (p == NULL)
 		return;
-	if (p->sigs)
-		qrun_sigrestore();
+	if (p->sfd != -1)
+		selfpipe_close();
 	qtab_free(&p->t);
 	sa_free(&p->newdir);
 	if (p->ifd != -1)
 		close(p->ifd);
-	if (p->pfd[0] != -1)
-		close(p->pfd[0]);
-	if (p->pfd[1] != -1)
-		close(p->pfd[1]);
 	free(p);
 	q->priv = NULL;
-}
-
-/* pipe2() is a GNU extension; one thread, so set the flags after. */
-static int
-qrun_pipe(int fd[2])
-{
-	int i;
-
-	if (pipe(fd) == -1)
-		return -1;
-	for (i = 0; i < 2; i++)
-		if (fcntl(fd[i], F_SETFD, FD_CLOEXEC) == -1 ||
-		    fcntl(fd[i], F_SETFL, O_NONBLOCK) == -1)
-			return -1;
-	return 0;
 }
 
 static int
@@ -400,25 +318,23 @@ qrun_init(struct qrun *q)
 		return -1;
 	q->priv = p;
 	q->running = 0;
-	p->ifd = p->pfd[0] = p->pfd[1] = -1;
+	p->ifd = p->sfd = -1;
 	if (qtab_init(&p->t) == -1)
 		return -1;
 	if (sa_copys(&p->newdir, q->spool) == -1 ||
 	    sa_cats(&p->newdir, "/new") == -1 || sa_0(&p->newdir) == -1)
 		return -1;
-	if (qrun_pipe(p->pfd) == -1)
-		return -1;
 	/* without inotify (ENOSYS, limits) the rescan alone still works */
 	p->ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	if (p->ifd != -1 && inotify_add_watch(p->ifd, p->newdir.s,
-	    IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR) == -1)
+	    QRUN_INMASK) == -1)
 		return -1;
 	if (q->concurrency == 0)
 		q->concurrency = 1;
 	if (q->rescan == 0)
 		q->rescan = 60;
-	p->sigs = 1;
-	return qrun_sigsetup(p->pfd[1]);
+	p->sfd = selfpipe_open(qrun_sigs, QRUN_NSIG);
+	return p->sfd == -1 ? -1 : 0;
 }
 
 int
@@ -439,11 +355,9 @@ qrun_loop(struct qrun *q)
 	for (;;) {
 		now = qrun_now();
 		qrun_reap(q, now);
-		if (qrun_hup) {
+		if (selfpipe_seen(SIGHUP))
 			q->hup = 1;
-			qrun_hup = 0;
-		}
-		if (qrun_term)
+		if (selfpipe_seen(SIGTERM) | selfpipe_seen(SIGINT))
 			p->stopping = 1;
 		if (!p->stopping && now >= p->nextscan &&
 		    qrun_scan(q, now) == -1) {

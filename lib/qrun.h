@@ -13,8 +13,15 @@
  * early retry.  SIGTERM/SIGINT stop new starts; the loop returns once
  * every child has been reaped.  SIGHUP sets `hup` for the caller.
  *
+ * A message is noticed at once whether it enters new/ by rename(2)
+ * (IN_MOVED_TO, what spool.h does) or by link(2) from tmp/ (IN_CREATE,
+ * maildir style).  A file created in place is noticed at its creation
+ * (IN_CREATE) and again when its writer closes it (IN_CLOSE_WRITE): it
+ * may be started while still being written, as a rescan might also
+ * find it, which is why mailward-spool(5) allows only rename and link.
+ *
  * The loop installs its own signal handlers (SIGCHLD, SIGTERM, SIGINT,
- * SIGHUP, SIGALRM): one qrun per process. */
+ * SIGHUP, SIGALRM) through selfpipe.h: one qrun per process. */
 #ifndef MW_QRUN_H
 #define MW_QRUN_H
 

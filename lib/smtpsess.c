@@ -74,6 +74,8 @@ smtpsess_mail(struct smtpsess *s, struct smtpc *c, const char *from,
 			if (b[i].code != 0)
 				s->result(s, idx[i], &r[idx[i]]);
 		}
+		if (s->sent != NULL)
+			s->sent(s);
 		if (res < 0) {
 			smtpsess_err(s, "lost connection with ", s->relay, ": ",
 			    smtpc_strerror(res));

@@ -10,7 +10,10 @@
  * failed before every recipient was answered (try the next address;
  * s->err says why), or SMTPSESS_TLSFAIL when the TLS handshake failed
  * (the caller may try the same address again without TLS).  With
- * s->tlsreq a next hop without working STARTTLS is SMTPSESS_NEXT. */
+ * s->tlsreq a next hop without working STARTTLS is SMTPSESS_NEXT.
+ * s->sent(), if set, is called after each transaction, once its last
+ * reply is in (or the connection is lost), before RSET or QUIT: the
+ * moment to commit its results; what QUIT brings changes nothing. */
 #ifndef MW_SMTPSESS_H
 #define MW_SMTPSESS_H
 
@@ -27,6 +30,7 @@ enum { SMTPSESS_DONE, SMTPSESS_NEXT, SMTPSESS_TLSFAIL };
 struct smtpsess;
 typedef void (*smtpsess_fn)(struct smtpsess *, size_t,
 		    const struct smtpc_rcpt *);
+typedef void (*smtpsess_sentfn)(struct smtpsess *);
 
 struct smtpsess {
 	/* set by the caller */
@@ -37,6 +41,7 @@ struct smtpsess {
 	int			 tlsreq;
 	SSL_CTX			*tlsctx;	/* made on first use */
 	smtpsess_fn		 result;
+	smtpsess_sentfn		 sent;		/* may be NULL */
 	void			*ctx;
 	char			*ibuf, *obuf;	/* bio buffers */
 	size_t			 bufsize;

@@ -3,12 +3,15 @@
  *
  * The parent is a qrun loop: it reads only the envelope block of a
  * message, to count it against the per-destination limit, and forks a
- * child per message.  The child groups the recipients by domain, finds
- * each domain's next hop (control/routes, else DNS), talks SMTP to it,
- * queues a bounce for the permanent failures, and then removes the
- * message, or rewrites it with only the recipients still pending and
- * exits 111 so the parent retries it later.  Bounces are written before
- * the spool file changes: a crash costs at worst a duplicate bounce. */
+ * child per message.  The child groups the recipients by domain (dlv.h),
+ * finds each domain's next hop (control/routes, else DNS) and talks SMTP
+ * to it.  The results are committed as soon as a transaction's last
+ * reply is in, before QUIT: the delivered recipients leave the spool file
+ * at once, and when no recipient is left to try, the failed ones are
+ * bounced and the message is removed, or rewritten with the deferred
+ * ones (the child then exits 111 so the parent retries it later).
+ * Bounces are written before the spool file changes: a crash costs at
+ * worst a duplicate bounce. */
 #include "sysdeps.h"
 
 #include <sys/types.h>
@@ -26,12 +29,13 @@
 #include "addr.h"
 #include "control.h"
 #include "dests.h"
+#include "dlv.h"
 #include "dns.h"
-#include "dsn.h"
 #include "envelope.h"
 #include "mw_exit.h"
 #include "mwlog.h"
 #include "qrun.h"
+#include "qrunconf.h"
 #include "route.h"
 #include "sa.h"
 #include "smtpc.h"
@@ -44,35 +48,27 @@
 #define MAXMSG		(1UL << 30)	/* a spool file we will read */
 #define CHILDMAX	3600		/* seconds a child may run, at least */
 
-enum rstate { R_PENDING, R_DONE, R_FAILED, R_DEFER };
-
-struct rc {
-	struct sa	 addr;		/* parsed, domain lowercased */
-	const char	*dom;
-	size_t		 domlen;
-	enum rstate	 state;
-	char		 status[16];	/* RFC 3463 */
-	struct sa	 diag;		/* "smtp; 550 ..." */
-	char		 remote[256];	/* host that answered, or "" */
-};
-
-struct slot {
-	int		 used;
-	char		 id[SPOOL_MAXID + 1];
-	struct sa	 doms;		/* NUL-terminated domains */
-};
-
 static struct {
 	struct routes	 routes;
 	struct sa	 me, helo;
-	unsigned long	 conc, perhost, lifetime, tremote, tconnect;
-	unsigned long	 retrybase, retrymax, rescan;
-	struct slot	*slots;
-	struct sa	 path;		/* scratch */
+	struct qrunconf	 qc;
+	unsigned long	 perhost, tremote, tconnect;
+	struct dests_tab flight;	/* the messages in flight */
+	struct sa	 path;		/* scratch; the child's spool file */
 } g;
+
+/* relay's own files; the shared ones are read by qrunconf_read() */
+static const struct qrunconf_num nums[] = {
+	{ "concurrencyremote",	0, 1, 1000,	20,	&g.qc.concurrency },
+	{ "concurrencyperhost",	0, 1, 1000,	5,	&g.perhost },
+	{ "timeoutremote",	0, 1, 86400,	300,	&g.tremote },
+	{ "timeoutconnect",	0, 1, 86400,	30,	&g.tconnect },
+};
 
 /* the child's: one message, one session at a time */
 static const char	*qid;
+static struct dlv	 dl;
+static int		 final;		/* the last commit is done */
 static struct smtpsess	 sess;
 static char		 ibuf[8192], obuf[8192];
 static char		 esc1[600], esc2[1100];
@@ -101,10 +97,11 @@ die_sys(const char *what, const char *arg)
 /* --- results ------------------------------------------------------------ */
 
 static void
-logres(const struct rc *r, const char *relay, const char *text, size_t n)
+logres(const struct dlv_rcpt *r, const char *relay, const char *text,
+    size_t n)
 {
-	static const char *const ev[] = { "pending", "delivered", "bounced",
-	    "deferred" };
+	static const char *const ev[DLV_NSTATE] = { "pending", "delivered",
+	    "bounced", "deferred", "bounced" };
 
 	mwlog(MWLOG_INFO, "%s %s to=<%s> relay=%s reply=%s", qid, ev[r->state],
 	    mwlog_esc(esc1, sizeof esc1, r->addr.s, r->addr.len),
@@ -112,30 +109,89 @@ logres(const struct rc *r, const char *relay, const char *text, size_t n)
 	    mwlog_esc(esc2, sizeof esc2, text, n));
 }
 
-/* Decide one recipient from an SMTP reply or a local reason. */
+/* One recipient's answer: an SMTP reply (status NULL) or a local reason. */
 static void
-settle(struct rc *r, int code, const char *text, size_t n, int smtp,
-    const char *host, const char *relay)
+settle(struct dlv_rcpt *r, int code, const char *status, const char *text,
+    size_t n, const char *host, const char *relay)
 {
-	r->state = code >= 200 && code < 300 ? R_DONE :
-	    code >= 500 ? R_FAILED : R_DEFER;
-	if (smtp)
-		smtpc_status(text, n, r->status);
-	r->diag.len = 0;
-	if (sa_cats(&r->diag, smtp ? "smtp; " : "x-mailward; ") == -1 ||
-	    sa_catb(&r->diag, text, n) == -1 || sa_0(&r->diag) == -1)
+	if (dlv_settle(r, code, status, text, n, host) == -1)
 		die_nomem();
-	snprintf(r->remote, sizeof r->remote, "%s", host != NULL ? host : "");
 	logres(r, relay, text, n);
 }
 
+static void
+bounce(void)
+{
+	struct sa	 bid = SA_ZERO;
+	int		 queued, k;
+
+	if ((k = dlv_bounce(&dl, SPOOL, g.me.s, &queued, &bid)) == -1)
+		mwlog(MWLOG_WARN, "%s unable to queue bounce: %s", qid,
+		    strerror(errno));
+	else if (k > 0 && queued)
+		mwlog(MWLOG_INFO, "%s bounce id=%.*s nrcpt=%d", qid,
+		    (int)bid.len, bid.s, k);
+	else if (k > 0)
+		mwlog(MWLOG_INFO, "%s bounce discarded: null sender nrcpt=%d",
+		    qid, k);
+	sa_free(&bid);
+}
+
+/* Commit what is known.  While recipients remain to be tried, only the
+ * delivered ones leave the spool file; then the deferred ones past the
+ * queue lifetime fail (4.4.7), the failed ones are bounced, and the file
+ * is removed or keeps the deferred ones. */
+static void
+commit(void)
+{
+	unsigned long long	 now = (unsigned long long)time(NULL);
+	size_t			 i;
+	int			 x;
+
+	if (final)
+		return;
+	if (dlv_count(&dl, DLV_PENDING) == 0) {
+		final = 1;
+		for (i = 0; i < dl.n && qrunconf_expired(&g.qc,
+		    dl.env->time, now); i++) {
+			if ((x = dlv_expire(&dl.r[i])) == -1)
+				die_nomem();
+			if (x == 1)
+				mwlog(MWLOG_INFO, "%s expired to=<%s>", qid,
+				    mwlog_esc(esc1, sizeof esc1, dl.r[i].addr.s,
+				    dl.r[i].addr.len));
+		}
+		bounce();
+	}
+	if (dlv_write(&dl, SPOOL, qid) == -1)
+		die_sys("commit results to", g.path.s);
+}
+
+/* smtpsess sent(): a transaction's last reply is in, QUIT not yet sent */
+static void
+sent(struct smtpsess *s)
+{
+	(void)s;
+	commit();
+}
+
+/* smtpsess result(): one recipient answered */
+static void
+answered(struct smtpsess *s, size_t i, const struct smtpc_rcpt *sr)
+{
+	struct dlv_rcpt *r = s->ctx;
+
+	settle(&r[i], sr->code, NULL, sr->reply.s, sr->reply.len,
+	    s->addr->host, s->relay);
+}
+
 static size_t
-npending(const struct rc *r, size_t n)
+npending(const struct dlv_rcpt *r, size_t n)
 {
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++)
-		k += r[i].state == R_PENDING;
+		k += r[i].state == DLV_PENDING;
 	return k;
 }
 
@@ -170,21 +226,12 @@ dnsstatus(int res)
 	    res == DNS_NOHOST ? "5.4.4" : "4.4.3";
 }
 
-/* smtpsess result(): one recipient answered */
-static void
-answered(struct smtpsess *s, size_t i, const struct smtpc_rcpt *sr)
-{
-	struct rc *r = s->ctx;
-
-	settle(&r[i], sr->code, sr->reply.s, sr->reply.len, 1, s->addr->host,
-	    s->relay);
-}
-
 /* Every address in turn until no recipient is pending. */
 static void
-try_addrs(struct smtpsess *s, const struct envelope *e, const char *msg,
-    size_t ml, const struct dns_addrs *l, struct rc *r, size_t n)
+try_addrs(struct smtpsess *s, const struct dns_addrs *l, struct dlv_rcpt *r,
+    size_t n)
 {
+	const struct envelope	*e = dl.env;
 	struct smtpc_rcpt	*sr;
 	size_t			 i;
 
@@ -193,15 +240,15 @@ try_addrs(struct smtpsess *s, const struct envelope *e, const char *msg,
 	for (i = 0; i < n; i++) {
 		sr[i].addr = r[i].addr.s;
 		sr[i].len = r[i].addr.len;
-		sr[i].code = r[i].state == R_PENDING ? 0 : 1;
+		sr[i].code = r[i].state == DLV_PENDING ? 0 : 1;
 	}
 	for (i = 0; i < l->n && npending(r, n) > 0; i++) {
 		s->usetls = 1;
-		if (smtpsess_run(s, &l->a[i], e->from.s, e->from.len, msg, ml,
-		    sr, n) == SMTPSESS_TLSFAIL && !s->tlsreq) {
+		if (smtpsess_run(s, &l->a[i], e->from.s, e->from.len, dl.msg,
+		    dl.msglen, sr, n) == SMTPSESS_TLSFAIL && !s->tlsreq) {
 			s->usetls = 0;
 			(void)smtpsess_run(s, &l->a[i], e->from.s, e->from.len,
-			    msg, ml, sr, n);
+			    dl.msg, dl.msglen, sr, n);
 		}
 	}
 	for (i = 0; i < n; i++)
@@ -210,8 +257,7 @@ try_addrs(struct smtpsess *s, const struct envelope *e, const char *msg,
 }
 
 static void
-deliver_domain(const struct envelope *e, const char *msg, size_t ml,
-    struct rc *r, size_t n)
+deliver_domain(struct dlv_rcpt *r, size_t n)
 {
 	const struct route	*rt;
 	struct dns_addrs	*l;
@@ -228,69 +274,25 @@ deliver_domain(const struct envelope *e, const char *msg, size_t ml,
 	sess.ctx = r;
 	sess.err.len = 0;
 	sess.relay[0] = '\0';
-	if ((res = resolve(e, rt, r[0].dom, l, &why)) == DNS_OK)
-		try_addrs(&sess, e, msg, ml, l, r, n);
+	if ((res = resolve(dl.env, rt, r[0].dom, l, &why)) == DNS_OK)
+		try_addrs(&sess, l, r, n);
 	else	/* a route's host that does not resolve is our mistake */
 		for (i = 0; i < n; i++)
-			if (r[i].state == R_PENDING) {
-				snprintf(r[i].status, sizeof r[i].status, "%s",
-				    rt != NULL ? "4.4.3" : dnsstatus(res));
+			if (r[i].state == DLV_PENDING)
 				settle(&r[i], rt == NULL && res != DNS_TEMP ?
-				    550 : 450, why.s, why.len, 0, NULL, NULL);
-			}
+				    550 : 450, rt != NULL ? "4.4.3" :
+				    dnsstatus(res), why.s, why.len, NULL, NULL);
 	if (sess.err.len == 0 && sa_copys(&sess.err, "no address to try") == -1)
 		die_nomem();
 	for (i = 0; i < n; i++)
-		if (r[i].state == R_PENDING) {
-			snprintf(r[i].status, sizeof r[i].status, "4.4.1");
-			settle(&r[i], 450, sess.err.s, sess.err.len, 0, NULL,
-			    sess.relay);
-		}
+		if (r[i].state == DLV_PENDING)
+			settle(&r[i], 450, "4.4.1", sess.err.s, sess.err.len,
+			    NULL, sess.relay);
 	sa_free(&why);
 	free(l);
 }
 
 /* --- the message ------------------------------------------------------- */
-
-static int
-bydomain(const void *a, const void *b)
-{
-	const struct rc	*x = a, *y = b;
-	size_t		 n = x->domlen < y->domlen ? x->domlen : y->domlen;
-	int		 c = memcmp(x->dom, y->dom, n);
-
-	return c != 0 ? c : (x->domlen > y->domlen) - (x->domlen < y->domlen);
-}
-
-/* Parse every recipient; a bad one fails at once. */
-static struct rc *
-recipients(const struct envelope *e)
-{
-	struct rc	*rc;
-	const char	*p = NULL;
-	size_t		 i = 0;
-
-	if ((rc = calloc(e->nrcpt, sizeof *rc)) == NULL)
-		die_nomem();
-	while ((p = envelope_nextrcpt(e, p)) != NULL) {
-		struct rc *r = &rc[i++];
-
-		if (addr_parse_mailbox(p, strlen(p), 1, &r->addr) != ADDR_OK ||
-		    sa_0(&r->addr) == -1) {
-			if (sa_copys(&r->addr, p) == -1 || sa_0(&r->addr) == -1)
-				die_nomem();
-			snprintf(r->status, sizeof r->status, "5.1.3");
-			settle(r, 550, "bad recipient address syntax", 28, 0,
-			    NULL, NULL);
-		}
-		r->dom = addr_domain(r->addr.s, r->addr.len, &r->domlen);
-		if (r->dom == NULL) {
-			r->dom = "";
-			r->domlen = 0;
-		}
-	}
-	return rc;
-}
 
 static int
 quarantine(const char *path, const char *why)
@@ -302,232 +304,101 @@ quarantine(const char *path, const char *why)
 	return MW_OK;
 }
 
-/* Queue the bounce; 0, or -1 if it could not be written. */
+/* The message: read, checked, and tried for each of its domains. */
 static int
-bounce(const struct envelope *e, const char *msg, size_t ml, struct rc *r,
-    size_t n, size_t nf)
+deliver(const char *id)
 {
-	struct dsn_rcpt	*d;
-	struct sa	 bid = SA_ZERO;
-	size_t		 i, k = 0;
-	int		 queued, res;
+	struct envelope	 e = ENVELOPE_ZERO;
+	struct sa	 file = SA_ZERO, tmp = SA_ZERO;
+	size_t		 hl, i, j;
+	int		 fd, res;
 
-	if ((d = calloc(nf, sizeof *d)) == NULL)
+	g.path.len = 0;
+	if (sa_catf(&g.path, SPOOL "/new/%s", id) == -1 || sa_0(&g.path) == -1)
 		die_nomem();
-	for (i = 0; i < n; i++)
-		if (r[i].state == R_FAILED) {
-			d[k].addr = r[i].addr.s;
-			d[k].addrlen = r[i].addr.len;
-			d[k].status = r[i].status;
-			d[k].diag = r[i].diag.s;
-			d[k++].remote = r[i].remote[0] != '\0' ? r[i].remote :
-			    NULL;
-		}
-	res = dsn_queue(SPOOL, e, msg, ml, g.me.s, d, k, &queued, &bid);
-	if (res == -1)
-		mwlog(MWLOG_WARN, "%s unable to queue bounce: %s", qid,
-		    strerror(errno));
-	else if (queued)
-		mwlog(MWLOG_INFO, "%s bounce id=%.*s nrcpt=%zu", qid,
-		    (int)bid.len, bid.s, k);
-	else
-		mwlog(MWLOG_INFO, "%s bounce discarded: null sender nrcpt=%zu",
-		    qid, k);
-	free(d);
-	sa_free(&bid);
-	return res;
-}
-
-/* Keep the recipients in state `keep` (and FAILED if failed != 0). */
-static void
-rewrite(const char *path, const struct envelope *e, const char *msg,
-    size_t ml, const struct rc *r, size_t n, int failed)
-{
-	struct envelope	 ne = *e;
-	struct spool_tx	 tx;
-	struct sa	 head = SA_ZERO, tmp = SA_ZERO;
-	size_t		 i;
-
-	ne.rcpt = (struct sa)SA_ZERO;
-	ne.nrcpt = 0;
-	for (i = 0; i < n; i++)
-		if ((r[i].state == R_DEFER || (failed && r[i].state ==
-		    R_FAILED)) && envelope_addrcpt(&ne, r[i].addr.s,
-		    r[i].addr.len) == -1)
-			die_nomem();
-	if (envelope_fmt(&ne, &head) == -1 ||
-	    sa_catf(&tmp, "%s.%ld", qid, (long)getpid()) == -1 ||
-	    sa_0(&tmp) == -1)
+	if ((fd = open(g.path.s, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return MW_OK;
+		die_sys("open", g.path.s);
+	}
+	if (spool_slurp(fd, &file, MAXMSG) == -1)
+		die_sys("read", g.path.s);
+	close(fd);
+	if ((res = envelope_parse(&e, file.s, file.len, &hl)) != ENVELOPE_OK)
+		return quarantine(g.path.s, envelope_strerror(res));
+	if (e.from.len > 0 && addr_parse_mailbox(e.from.s, e.from.len, 1,
+	    &tmp) != ADDR_OK)
+		return quarantine(g.path.s, "bad sender address");
+	if (dlv_load(&dl, &e, file.s + hl, file.len - hl) == -1)
 		die_nomem();
-	if (spool_open(&tx, SPOOL, tmp.s) == -1)
-		die_sys("create rewrite of", path);
-	if (bio_put(&tx.out, head.s, head.len) == -1 ||
-	    bio_put(&tx.out, msg, ml) == -1) {
-		spool_abort(&tx);
-		die_sys("write rewrite of", path);
+	for (i = 0; i < dl.n; i++)
+		if (dl.r[i].state == DLV_FAILED)
+			logres(&dl.r[i], NULL, DLV_BADADDR,
+			    sizeof DLV_BADADDR - 1);
+	for (i = 0; i < dl.n; i = j) {
+		j = dlv_group(&dl, i);
+		deliver_domain(dl.r + i, j - i);
 	}
-	if (spool_commit_to(&tx, path) == -1)
-		die_sys("rewrite", path);
-	sa_free(&ne.rcpt);
-	sa_free(&head);
-	sa_free(&tmp);
-}
-
-static int
-finish(const char *path, const struct envelope *e, const char *msg,
-    size_t ml, struct rc *r, size_t n)
-{
-	unsigned long long	 now = (unsigned long long)time(NULL);
-	size_t			 i, cnt[4] = { 0, 0, 0, 0 }, keep;
-	int			 expired, bfail = 0;
-
-	expired = now >= e->time && now - e->time >= g.lifetime;
-	for (i = 0; i < n; i++) {
-		if (expired && r[i].state == R_DEFER) {
-			r[i].state = R_FAILED;
-			snprintf(r[i].status, sizeof r[i].status, "4.4.7");
-			if (sa_cats(&r[i].diag, "; retry timeout exceeded") ==
-			    -1 || sa_0(&r[i].diag) == -1)
-				die_nomem();
-			mwlog(MWLOG_INFO, "%s expired to=<%s>", qid, mwlog_esc(
-			    esc1, sizeof esc1, r[i].addr.s, r[i].addr.len));
-		}
-		cnt[r[i].state]++;
-	}
-	if (cnt[R_FAILED] > 0)
-		bfail = bounce(e, msg, ml, r, n, cnt[R_FAILED]) == -1;
-	keep = cnt[R_DEFER] + (bfail ? cnt[R_FAILED] : 0);
+	commit();
 	mwlog(MWLOG_INFO, "%s done delivered=%zu bounced=%zu deferred=%zu", qid,
-	    cnt[R_DONE], bfail ? 0 : cnt[R_FAILED], keep);
-	if (keep == 0) {
-		if (unlink(path) == -1 && errno != ENOENT)
-			die_sys("remove", path);
-		if (spool_fsyncdir(SPOOL "/new") == -1)
-			die_sys("fsync", SPOOL "/new");
-		return MW_OK;
-	}
-	if (keep < n)
-		rewrite(path, e, msg, ml, r, n, bfail);
-	return MW_TEMP;
+	    dlv_count(&dl, DLV_DONE), dlv_count(&dl, DLV_BOUNCED), dl.infile);
+	return dl.infile == 0 ? MW_OK : MW_TEMP;
 }
 
 static int
 child(const char *id)
 {
-	struct envelope	 e = ENVELOPE_ZERO;
-	struct sa	 file = SA_ZERO, path = SA_ZERO, tmp = SA_ZERO;
-	struct rc	*rc;
-	size_t		 hl, i, j;
-	int		 fd, res;
-
 	qid = id;
 	sess.helo = g.helo.s;
 	sess.tconnect = (int)g.tconnect * 1000;
 	sess.tremote = (int)g.tremote * 1000;
 	sess.result = answered;
+	sess.sent = sent;
 	sess.ibuf = ibuf;
 	sess.obuf = obuf;
 	sess.bufsize = sizeof ibuf;
-	if (sa_catf(&path, SPOOL "/new/%s", id) == -1 || sa_0(&path) == -1)
-		die_nomem();
-	if ((fd = open(path.s, O_RDONLY | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT)
-			return MW_OK;
-		die_sys("open", path.s);
-	}
-	if (spool_slurp(fd, &file, MAXMSG) == -1)
-		die_sys("read", path.s);
-	close(fd);
-	if ((res = envelope_parse(&e, file.s, file.len, &hl)) != ENVELOPE_OK)
-		return quarantine(path.s, envelope_strerror(res));
-	if (e.from.len > 0 && addr_parse_mailbox(e.from.s, e.from.len, 1,
-	    &tmp) != ADDR_OK)
-		return quarantine(path.s, "bad sender address");
-	rc = recipients(&e);
-	qsort(rc, e.nrcpt, sizeof *rc, bydomain);
-	for (i = 0; i < e.nrcpt; i = j) {
-		for (j = i + 1; j < e.nrcpt && bydomain(&rc[i], &rc[j]) == 0;
-		    j++)
-			;
-		deliver_domain(&e, file.s + hl, file.len - hl, rc + i, j - i);
-	}
-	return finish(path.s, &e, file.s + hl, file.len - hl, rc, e.nrcpt);
+	return deliver(id);
 }
 
 /* --- the parent: per-destination accounting -------------------------- */
 
-/* 1 if one of the message's domains has perhost messages in flight */
-static int
-overlimit(const struct sa *doms)
-{
-	const char	*d = NULL;
-	size_t		 i, busy;
-
-	while ((d = dests_next(doms, d)) != NULL) {
-		for (busy = i = 0; i < g.conc; i++)
-			busy += g.slots[i].used && dests_has(&g.slots[i].doms, d);
-		if (busy >= g.perhost)
-			return 1;
-	}
-	return 0;
-}
-
 static pid_t
 start(struct qrun *q, const char *id, void *ctx)
 {
-	struct slot	*s = NULL;
-	struct sa	 doms = SA_ZERO;
-	size_t		 i;
-	pid_t		 pid;
-	int		 e;
+	struct dests_slot	*s;
+	struct sa		 doms = SA_ZERO;
+	pid_t			 pid;
+	int			 e;
 
 	(void)q;
 	(void)ctx;
-	for (i = 0; i < g.conc && s == NULL; i++)
-		if (!g.slots[i].used)
-			s = &g.slots[i];
-	if (s == NULL || strlen(id) > SPOOL_MAXID)
+	if ((s = dests_slot(&g.flight)) == NULL || strlen(id) > SPOOL_MAXID)
 		return 0;
 	g.path.len = 0;
 	if (sa_catf(&g.path, SPOOL "/new/%s", id) == -1 || sa_0(&g.path) == -1)
 		die_nomem();
-	if (dests_read(g.path.s, &doms, MAXDOMS) == -1) {
-		e = errno;
-		sa_free(&doms);
-		errno = e;
-		return -1;
-	}
-	if (overlimit(&doms)) {
-		sa_free(&doms);
-		return 0;
-	}
-	if ((pid = fork()) == 0)
+	if (dests_read(g.path.s, &doms, MAXDOMS) == -1)
+		pid = -1;
+	else if (dests_full(&g.flight, &doms))
+		pid = 0;	/* a destination is busy: not now */
+	else if ((pid = fork()) == 0)
 		_exit(child(id));
-	if (pid == -1) {
+	if (pid <= 0) {
 		e = errno;
 		sa_free(&doms);
 		errno = e;
-		return -1;
+		return pid;
 	}
-	s->used = 1;
-	memcpy(s->id, id, strlen(id) + 1);
-	s->doms = doms;
+	(void)dests_take(s, id, &doms);	/* the length is checked above */
 	return pid;
 }
 
 static enum qrun_next
 done(struct qrun *q, const char *id, int status, void *ctx)
 {
-	size_t i;
-
 	(void)q;
 	(void)ctx;
-	for (i = 0; i < g.conc; i++)
-		if (g.slots[i].used && strcmp(g.slots[i].id, id) == 0) {
-			g.slots[i].used = 0;
-			sa_free(&g.slots[i].doms);
-			break;
-		}
+	dests_drop(&g.flight, id);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == MW_OK)
 		return QRUN_FORGET;
 	if (WIFSIGNALED(status))
@@ -538,21 +409,6 @@ done(struct qrun *q, const char *id, int status, void *ctx)
 }
 
 /* --- set-up ---------------------------------------------------------------- */
-
-static unsigned long
-ctl(const char *name, unsigned long min, unsigned long max, unsigned long dflt)
-{
-	struct sa	 fn = SA_ZERO, err = SA_ZERO;
-	unsigned long	 v;
-
-	if (sa_catf(&fn, "control/%s", name) == -1 || sa_0(&fn) == -1)
-		die_nomem();
-	if (control_readuint(fn.s, min, max, dflt, &v, &err) == -1)
-		die_ctl(&err);
-	sa_free(&fn);
-	sa_free(&err);
-	return v;
-}
 
 static void
 ctlname(const char *fn, struct sa *out, const struct sa *dflt)
@@ -586,16 +442,12 @@ readcontrol(void)
 		die_nomem();
 	ctlname("control/me", &g.me, &host);
 	ctlname("control/helohost", &g.helo, &g.me);
-	g.conc = ctl("concurrencyremote", 1, 1000, 20);
-	g.perhost = ctl("concurrencyperhost", 1, 1000, 5);
-	g.lifetime = ctl("queuelifetime", 0, 100UL * 86400, 432000);
-	g.tremote = ctl("timeoutremote", 1, 86400, 300);
-	g.tconnect = ctl("timeoutconnect", 1, 86400, 30);
-	g.retrybase = ctl("retrybase", 1, 86400, 60);
-	g.retrymax = ctl("retrymax", 1, 604800, 3600);
-	g.rescan = ctl("rescan", 1, 86400, 60);
-	if (route_load(&g.routes, "control/routes", &err) == -1)
+	if (qrunconf_readtab(nums, sizeof nums / sizeof nums[0], NULL,
+	    &err) == -1 || qrunconf_read(&g.qc, &err) == -1 ||
+	    route_load(&g.routes, "control/routes", &err) == -1)
 		die_ctl(&err);
+	g.qc.timeout = g.tremote * 4 + g.tconnect > CHILDMAX ?
+	    g.tremote * 4 + g.tconnect : CHILDMAX;
 	sa_free(&host);
 	sa_free(&err);
 }
@@ -604,7 +456,6 @@ int
 main(int argc, char **argv)
 {
 	struct qrun	 q;
-	size_t		 i;
 
 	mwlog_init("relay");
 	if (argc > 1) {
@@ -618,26 +469,19 @@ main(int argc, char **argv)
 	}
 	readcontrol();
 	signal(SIGPIPE, SIG_IGN);
-	if ((g.slots = calloc(g.conc, sizeof *g.slots)) == NULL)
+	if (dests_tabinit(&g.flight, g.qc.concurrency, g.perhost) == -1)
 		die_nomem();
 	memset(&q, 0, sizeof q);
 	q.spool = SPOOL;
-	q.concurrency = (unsigned int)g.conc;
-	q.timeout = (unsigned int)(g.tremote * 4 + g.tconnect > CHILDMAX ?
-	    g.tremote * 4 + g.tconnect : CHILDMAX);
-	q.rescan = (unsigned int)g.rescan;
-	q.retrybase = (unsigned int)g.retrybase;
-	q.retrymax = (unsigned int)g.retrymax;
+	qrunconf_apply(&g.qc, &q);
 	q.start = start;
 	q.done = done;
 	mwlog(MWLOG_INFO, "start concurrency=%lu perhost=%lu routes=%zu",
-	    g.conc, g.perhost, g.routes.n);
+	    g.qc.concurrency, g.perhost, g.routes.n);
 	if (qrun_loop(&q) == -1)
 		die_sys("watch", SPOOL "/new");
 	mwlog(MWLOG_INFO, "stop");
-	for (i = 0; i < g.conc; i++)
-		sa_free(&g.slots[i].doms);
-	free(g.slots);
+	dests_tabfree(&g.flight);
 	route_free(&g.routes);
 	sa_free(&g.path);
 	sa_free(&g.me);

@@ -28,6 +28,7 @@
 #include "mw_exit.h"
 #include "mwlog.h"
 #include "qrun.h"
+#include "qrunconf.h"
 #include "sa.h"
 #include "spool.h"
 
@@ -50,11 +51,17 @@ static struct {
 	const char	*name;		/* for control/NAME-suffixed files */
 	const char	*route[NROUTE];
 	char		**argv;		/* PROG ARG..., NULL: move only */
-	unsigned long	 concurrency, timeout, lifetime, retrybase, retrymax;
-	unsigned long	 rescan;
+	struct qrunconf	 qc;
 	struct slot	*slots;
 	struct sa	 pin, pout, pdst, pdir;	/* scratch paths */
 } g = { .fail = "queue/failed" };
+
+/* spool-run's own files, control/NAME-name; the shared ones are read by
+ * qrunconf_read() */
+static const struct qrunconf_num own[] = {
+	{ "concurrency",	1, 1, 1000,	4,	&g.qc.concurrency },
+	{ "timeout",		1, 1, 604800,	3600,	&g.qc.timeout },
+};
 
 static void MW_NORETURN
 die_usage(void)
@@ -151,7 +158,7 @@ slot_free(void)
 {
 	unsigned long	 i;
 
-	for (i = 0; i < g.concurrency; i++)
+	for (i = 0; i < g.qc.concurrency; i++)
 		if (g.slots[i].pid == 0)
 			return &g.slots[i];
 	return NULL;
@@ -162,7 +169,7 @@ slot_byid(const char *id)
 {
 	unsigned long	 i;
 
-	for (i = 0; i < g.concurrency; i++)
+	for (i = 0; i < g.qc.concurrency; i++)
 		if (g.slots[i].pid != 0 && strcmp(g.slots[i].id, id) == 0)
 			return &g.slots[i];
 	return NULL;
@@ -268,14 +275,14 @@ temp(const char *id, const char *event, const char *detail)
 		birth = (unsigned long long)st.st_mtime;
 	if (birth == 0 || birth > now)
 		birth = now;
-	if (now - birth >= g.lifetime) {
+	if (qrunconf_expired(&g.qc, birth, now)) {
 		(void)snprintf(why, sizeof why, " reason=lifetime age=%llus",
 		    now - birth);
 		return to_fail(id, detail, why);
 	}
 	mwlog(MWLOG_INFO, "%s %s %s retry=%lus", id, event, detail,
-	    qrun_backoff(birth, now, (unsigned int)g.retrybase,
-	    (unsigned int)g.retrymax));
+	    qrun_backoff(birth, now, (unsigned int)g.qc.retrybase,
+	    (unsigned int)g.qc.retrymax));
 	return QRUN_RETRY;
 }
 
@@ -458,39 +465,17 @@ checkdirs(void)
 			needdir(g.route[i], "new");
 }
 
-static unsigned long
-ctl(const char *file, int named, unsigned long min, unsigned long max,
-    unsigned long dflt)
-{
-	struct sa	 fn = SA_ZERO, err = SA_ZERO;
-	unsigned long	 v;
-
-	if (sa_catf(&fn, "control/%s%s%s", file, named ? "-" : "",
-	    named ? g.name : "") == -1 || sa_0(&fn) == -1)
-		die_nomem();
-	if (control_readuint(fn.s, min, max, dflt, &v, &err) == -1) {
-		mwlog(MWLOG_FATAL, "%.*s", (int)err.len, err.s);
-		_exit(MW_TEMP);
-	}
-	sa_free(&fn);
-	sa_free(&err);
-	return v;
-}
-
 static void
 controls(void)
 {
-	g.concurrency = ctl("concurrency", 1, 1, 1000, 4);
-	g.timeout = ctl("timeout", 1, 1, 604800, 3600);
-	g.lifetime = ctl("queuelifetime", 0, 0, 31536000, 432000);
-	g.retrybase = ctl("retrybase", 0, 1, 86400, 60);
-	g.retrymax = ctl("retrymax", 0, 1, 604800, 3600);
-	g.rescan = ctl("rescan", 0, 1, 86400, 60);
-	if (g.retrymax < g.retrybase) {
-		mwlog(MWLOG_FATAL, "control/retrymax line 1: less than "
-		    "control/retrybase");
+	struct sa	 err = SA_ZERO;
+
+	if (qrunconf_readtab(own, sizeof own / sizeof own[0], g.name,
+	    &err) == -1 || qrunconf_read(&g.qc, &err) == -1) {
+		mwlog(MWLOG_FATAL, "%.*s", (int)err.len, err.s);
 		_exit(MW_TEMP);
 	}
+	sa_free(&err);
 }
 
 static void
@@ -561,22 +546,18 @@ main(int argc, char **argv)
 	args(argc, argv);
 	controls();
 	checkdirs();
-	if ((g.slots = calloc(g.concurrency, sizeof *g.slots)) == NULL)
+	if ((g.slots = calloc(g.qc.concurrency, sizeof *g.slots)) == NULL)
 		die_nomem();
 	tmpclean(g.in, NULL);
 	if (g.argv != NULL && g.out != NULL)
 		tmpclean(g.out, g.in);
 	memset(&q, 0, sizeof q);
 	q.spool = g.in;
-	q.concurrency = (unsigned int)g.concurrency;
-	q.timeout = (unsigned int)g.timeout;
-	q.rescan = (unsigned int)g.rescan;
-	q.retrybase = (unsigned int)g.retrybase;
-	q.retrymax = (unsigned int)g.retrymax;
+	qrunconf_apply(&g.qc, &q);
 	q.start = start;
 	q.done = done;
 	mwlog(MWLOG_INFO, "- start in=%s out=%s concurrency=%lu", g.in,
-	    g.out != NULL ? g.out : "-", g.concurrency);
+	    g.out != NULL ? g.out : "-", g.qc.concurrency);
 	if (qrun_loop(&q) == -1)
 		die_sys("watch", g.in);
 	mwlog(MWLOG_INFO, "- stop");

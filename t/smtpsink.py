@@ -4,6 +4,7 @@
 #
 #   smtpsink.py -p PORT -d DIR [--reject ADDR]... [--tempfail ADDR]...
 #               [--tls CERT KEY] [--no-pipelining] [--size N]
+#               [--quit reply|hang|drop]
 #
 # Listens on 127.0.0.1:PORT and records every accepted message as the file
 # DIR/new/N (written to DIR/tmp first, then renamed):
@@ -16,8 +17,10 @@
 #   the data, dot-unstuffed, with its CRLF line ends
 #
 # RCPT to a --reject address gets "550 5.1.1 no such user", to a
-# --tempfail address "451 4.2.0 try again later".  Each connection is
-# logged as one line on stderr.  Stops on SIGTERM.
+# --tempfail address "451 4.2.0 try again later".  --quit hang leaves
+# QUIT unanswered until the client closes, --quit drop closes at once;
+# either logs "sink: quit seen" first.  Each connection is logged as one
+# line on stderr.  Stops on SIGTERM.
 
 import argparse
 import os
@@ -40,6 +43,8 @@ def options():
     p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     p.add_argument("--no-pipelining", action="store_true")
     p.add_argument("--size", type=int, default=0)
+    p.add_argument("--quit", choices=("reply", "hang", "drop"),
+                   default="reply")
     return p.parse_args()
 
 
@@ -111,6 +116,17 @@ class Handler(socketserver.StreamRequestHandler):
         for i, e in enumerate(ext):
             self.reply("250%s%s" % (" " if i == len(ext) - 1 else "-", e))
 
+    def quit(self):
+        how = self.server.opts.quit
+        if how != "reply":
+            sys.stderr.write("sink: quit seen\n")
+            sys.stderr.flush()
+        if how == "reply":
+            self.reply("221 2.0.0 bye")
+        elif how == "hang":
+            while self.rfile.read(4096):
+                pass
+
     def rcpt(self, arg, rcpts):
         a = self.server.opts
         r = path(arg)
@@ -157,7 +173,7 @@ class Handler(socketserver.StreamRequestHandler):
                 mail, rcpts = None, []
                 self.reply("250 2.0.0 ok")
             elif verb == b"QUIT":
-                self.reply("221 2.0.0 bye")
+                self.quit()
                 break
             else:
                 self.reply("502 5.5.2 unknown command")
