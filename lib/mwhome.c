@@ -1,0 +1,173 @@
+/* ISC license. */
+/* mwhome.c: a home's directories and files, made with their owners. */
+#include "sysdeps.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "afile.h"
+#include "mwhome.h"
+#include "mwuser.h"
+#include "sa.h"
+#include "spool.h"
+
+/* Owner = the consumer, group = the producers' group. */
+const struct mwhome_spool mwhome_spools[] = {
+	{ "incoming",	"mwqueue",	"mwrecv" },
+	{ "outbound",	"mwrelay",	"mwqueue" },
+	{ "local",	"mwdeliver",	"mwqueue" },
+	{ "failed",	"mwqueue",	"mwqueue" },
+};
+const size_t mwhome_nspools = sizeof mwhome_spools / sizeof mwhome_spools[0];
+
+static int	mwhome_fail(struct mwhome *, const char *, const char *);
+static int	mwhome_owner(struct mwhome *, const char *, const char *,
+		    uid_t *, gid_t *);
+
+/* "unable to VERB PATH: reason" into h->err; keeps errno. */
+static int
+mwhome_fail(struct mwhome *h, const char *verb, const char *fn)
+{
+	int	 e = errno;
+
+	h->err.len = 0;
+	(void)sa_catf(&h->err, "unable to %s %s: %s", verb, fn, strerror(e));
+	errno = e;
+	return -1;
+}
+
+static int
+mwhome_owner(struct mwhome *h, const char *u, const char *g, uid_t *uid,
+    gid_t *gid)
+{
+	*uid = AFILE_KEEP;
+	*gid = (gid_t)-1;
+	if (h->asroot && mwuser_ids(u, g, uid, gid, &h->err) == -1) {
+		errno = ENOENT;
+		return -1;
+	}
+	return 0;
+}
+
+int
+mwhome_mkdir(struct mwhome *h, const char *fn, unsigned int mode,
+    const char *u, const char *g)
+{
+	uid_t	 uid;
+	gid_t	 gid;
+
+	if (mwhome_owner(h, u, g, &uid, &gid) == -1)
+		return -1;
+	if (afile_mkdir(fn, mode, uid, gid) == -1)
+		return mwhome_fail(h, "make directory", fn);
+	return 0;
+}
+
+int
+mwhome_write(struct mwhome *h, const char *fn, const char *data, size_t n,
+    unsigned int mode, const char *u)
+{
+	uid_t	 uid;
+	gid_t	 gid;
+
+	if (mwhome_owner(h, u, NULL, &uid, &gid) == -1)
+		return -1;
+	if (afile_write(fn, data, n, mode, uid, gid) == -1)
+		return mwhome_fail(h, "write", fn);
+	return 0;
+}
+
+int
+mwhome_copy(struct mwhome *h, const char *from, const char *to, size_t max,
+    const char *u)
+{
+	struct sa	 buf = SA_ZERO;
+	int		 fd, r;
+
+	if ((fd = open(from, O_RDONLY | O_CLOEXEC)) == -1)
+		return mwhome_fail(h, "read", from);
+	r = spool_slurp(fd, &buf, max);
+	(void)close(fd);
+	r = r == -1 ? mwhome_fail(h, "read", from) :
+	    mwhome_write(h, to, buf.s, buf.len, 0400, u);
+	sa_free(&buf);
+	return r;
+}
+
+int
+mwhome_exists(struct mwhome *h, const char *fn)
+{
+	struct stat	 st;
+
+	if (lstat(fn, &st) == 0)
+		return 1;
+	return errno == ENOENT ? 0 : mwhome_fail(h, "stat", fn);
+}
+
+int
+mwhome_control(struct mwhome *h, const char *name, const char *data,
+    size_t n, int force)
+{
+	struct sa	 fn = SA_ZERO;
+	int		 r;
+
+	if (sa_catf(&fn, "control/%s", name) == -1 || sa_0(&fn) == -1) {
+		sa_free(&fn);
+		return mwhome_fail(h, "write control file", name);
+	}
+	r = force ? 0 : mwhome_exists(h, fn.s);
+	if (r == 0)
+		r = mwhome_write(h, fn.s, data, n, 0644, NULL);
+	sa_free(&fn);
+	return r == -1 ? -1 : 0;
+}
+
+int
+mwhome_queues(struct mwhome *h)
+{
+	static const char *const sub[] = { "", "/tmp", "/new" };
+	const struct mwhome_spool *q;
+	struct sa	 fn = SA_ZERO;
+	size_t		 i, j;
+	int		 r;
+
+	r = mwhome_mkdir(h, "queue", 0755, NULL, NULL);
+	for (i = 0; r == 0 && i < mwhome_nspools; i++)
+		for (q = &mwhome_spools[i], j = 0; r == 0 && j < 3; j++) {
+			fn.len = 0;
+			if (sa_catf(&fn, "queue/%s%s", q->name, sub[j]) == -1 ||
+			    sa_0(&fn) == -1)
+				r = mwhome_fail(h, "make directory", q->name);
+			else
+				r = mwhome_mkdir(h, fn.s, h->asroot ? 02770 :
+				    0700, q->owner, q->group);
+		}
+	sa_free(&fn);
+	return r;
+}
+
+int
+mwhome_maildir(struct mwhome *h, const char *path)
+{
+	static const char *const sub[] = { "", "/cur", "/new", "/tmp" };
+	struct sa	 fn = SA_ZERO;
+	size_t		 j;
+	int		 r = 0;
+
+	if (afile_mkparents(path) == -1)
+		return mwhome_fail(h, "create the parents of", path);
+	for (j = 0; r == 0 && j < 4; j++) {
+		fn.len = 0;
+		if (sa_cats(&fn, path) == -1 || sa_cats(&fn, sub[j]) == -1 ||
+		    sa_0(&fn) == -1)
+			r = mwhome_fail(h, "make directory", path);
+		else
+			r = mwhome_mkdir(h, fn.s, 0700, "mwdeliver", NULL);
+	}
+	sa_free(&fn);
+	return r;
+}

@@ -1,0 +1,224 @@
+/* ISC license. */
+/* setupopt.c: mailward-setup's command line; see setupopt.h. */
+#include "sysdeps.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/ssl.h>
+
+#include "addr.h"
+#include "control.h"
+#include "hostport.h"
+#include "longopt.h"
+#include "sa.h"
+#include "setupopt.h"
+#include "svcdir.h"
+
+static int	bad(struct setupopt *, const char *, const char *);
+static int	rcpt_ok(const char *);
+static int	list_has(const struct sa *, const char *, char);
+static int	opt_maildir(void *, const char *);
+static int	opt_subscriber(void *, const char *);
+static int	tls_check(struct setupopt *);
+static int	opts_check(struct setupopt *);
+
+static const struct longopt opttab[] = {
+	{ "listen",	offsetof(struct setupopt, listen),	NULL },
+	{ "me",		offsetof(struct setupopt, me),		NULL },
+	{ "next-hop",	offsetof(struct setupopt, nexthop),	NULL },
+	{ "tls-cert",	offsetof(struct setupopt, tlscert),	NULL },
+	{ "tls-key",	offsetof(struct setupopt, tlskey),	NULL },
+	{ "libexec",	offsetof(struct setupopt, libexec),	NULL },
+	{ "softlimit",	offsetof(struct setupopt, softlimit),	NULL },
+	{ "maildir",	0,				opt_maildir },
+	{ "subscriber",	0,				opt_subscriber },
+};
+
+/* "what: arg" (or "what") into o->err; -1 with errno EINVAL */
+static int
+bad(struct setupopt *o, const char *what, const char *arg)
+{
+	o->err.len = 0;
+	(void)sa_catf(&o->err, "%s%s%s", what, arg ? ": " : "",
+	    arg ? arg : "");
+	errno = EINVAL;
+	return -1;
+}
+
+int
+setupopt_listen(const char *s, char *ip, size_t ipsz, unsigned int *port)
+{
+	int	 k = hostport_parse(s, strlen(s), ip, ipsz, port);
+
+	return (k == HOSTPORT_IPV4 || k == HOSTPORT_IPV6) && *port != 0 ?
+	    0 : -1;
+}
+
+/* local@domain or @domain: 1, 0, or -1 (ENOMEM) */
+static int
+rcpt_ok(const char *s)
+{
+	struct sa	 out = SA_ZERO;
+	int		 r;
+
+	if (*s == '@')
+		return s[1] != '\0' && addr_domainok(s + 1, strlen(s + 1));
+	r = addr_parse_mailbox(s, strlen(s), 0, &out);
+	sa_free(&out);
+	if (r == ADDR_NOMEM) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return r == ADDR_OK && strpbrk(s, " \t") == NULL;
+}
+
+/* 1 if the list of lines holds a line that starts with item and end */
+static int
+list_has(const struct sa *l, const char *item, char end)
+{
+	size_t	 n = strlen(item), i;
+
+	for (i = 0; i + n < l->len; i++)
+		if ((i == 0 || l->s[i - 1] == '\n') &&
+		    memcmp(l->s + i, item, n) == 0 && l->s[i + n] == end)
+			return 1;
+	return 0;
+}
+
+static int
+opt_maildir(void *obj, const char *v)
+{
+	struct setupopt	*o = obj;
+	const char	*at = strchr(v, '@'), *eq;
+	char		 a[ADDR_MAXPATH + 2];
+	int		 r;
+
+	eq = at != NULL ? strchr(at, '=') : NULL;
+	if (eq == NULL || eq[1] == '\0' || (size_t)(eq - v) >= sizeof a)
+		return bad(o, "--maildir wants ADDR=PATH", v);
+	(void)snprintf(a, sizeof a, "%.*s", (int)(eq - v), v);
+	if ((r = rcpt_ok(a)) != 1)
+		return r == -1 ? -1 : bad(o, "not an address or @domain", a);
+	if (!svcdir_wordok(eq + 1))
+		return bad(o, "a Maildir path of letters, digits and "
+		    "._/+,:@%=-", eq + 1);
+	if (list_has(&o->maildirs, a, ' '))
+		return bad(o, "--maildir given twice for", a);
+	if (sa_catf(&o->maildirs, "%s %s\n", a, eq + 1) == -1 ||
+	    (!list_has(&o->subs, a, '\n') &&
+	    sa_catf(&o->subs, "%s\n", a) == -1))
+		return -1;
+	return 0;
+}
+
+static int
+opt_subscriber(void *obj, const char *v)
+{
+	struct setupopt	*o = obj;
+	int		 r;
+
+	if ((r = rcpt_ok(v)) != 1)
+		return r == -1 ? -1 : bad(o, "not an address or @domain", v);
+	if (!list_has(&o->subs, v, '\n') && sa_catf(&o->subs, "%s\n", v) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+tls_check(struct setupopt *o)
+{
+	SSL_CTX		*ctx;
+	int		 r = -1;
+
+	if ((o->tlscert == NULL) != (o->tlskey == NULL))
+		return bad(o, "--tls-cert and --tls-key go together", NULL);
+	if (o->tlscert == NULL)
+		return 0;
+	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (SSL_CTX_use_certificate_chain_file(ctx, o->tlscert) != 1)
+		(void)bad(o, "not a PEM certificate (chain)", o->tlscert);
+	else if (SSL_CTX_use_PrivateKey_file(ctx, o->tlskey,
+	    SSL_FILETYPE_PEM) != 1)
+		(void)bad(o, "not a PEM private key", o->tlskey);
+	else if (SSL_CTX_check_private_key(ctx) != 1)
+		(void)bad(o, "the key does not match the certificate",
+		    o->tlskey);
+	else
+		r = 0;
+	SSL_CTX_free(ctx);
+	if (r == -1)
+		errno = EINVAL;
+	return r;
+}
+
+static int
+opts_check(struct setupopt *o)
+{
+	char		 ip[HOSTPORT_MAXHOST];
+	unsigned int	 port;
+	unsigned long	 u;
+
+	if (strcmp(o->role, "gateway") == 0)
+		o->gateway = 1;
+	else if (strcmp(o->role, "scanner") != 0)
+		return bad(o, "ROLE is scanner or gateway", o->role);
+	if (!svcdir_wordok(o->dir))
+		return bad(o, "DIR wants letters, digits and ._/+,:@%=-",
+		    o->dir);
+	if (o->listen && setupopt_listen(o->listen, ip, sizeof ip, &port) ==
+	    -1)
+		return bad(o, "--listen wants IP:PORT or [IPv6]:PORT",
+		    o->listen);
+	if (o->me && !addr_domainok(o->me, strlen(o->me)))
+		return bad(o, "--me wants a domain name", o->me);
+	if (o->nexthop && hostport_parse(o->nexthop, strlen(o->nexthop), ip,
+	    sizeof ip, &port) == HOSTPORT_BAD)
+		return bad(o, "--next-hop wants HOST[:PORT] or [IPv6][:PORT]",
+		    o->nexthop);
+	if (o->softlimit && control_scanuint(o->softlimit,
+	    strlen(o->softlimit), 0, 65536, &u) == -1)
+		return bad(o, "--softlimit wants MiB in 0..65536",
+		    o->softlimit);
+	if (o->maildirs.len > 0 && !o->gateway)
+		return bad(o, "--maildir is for the gateway role", NULL);
+	return tls_check(o);
+}
+
+int
+setupopt_parse(struct setupopt *o, int argc, char *const *argv)
+{
+	const char	*arg;
+
+	memset(o, 0, sizeof *o);
+	if (argc < 3)
+		return bad(o, "missing ROLE or DIR", NULL);
+	o->role = argv[1];
+	o->dir = argv[2];
+	switch (longopt_parse(argc, argv, 3, opttab, sizeof opttab /
+	    sizeof opttab[0], o, &arg)) {
+	case LONGOPT_OK:
+		return opts_check(o);
+	case LONGOPT_NOTOPT:
+		return bad(o, "unexpected argument", arg);
+	case LONGOPT_NOVALUE:
+		return bad(o, "missing value for", arg);
+	case LONGOPT_UNKNOWN:
+		return bad(o, "unknown option", arg);
+	default:	/* a callback's reason is in o->err, or ENOMEM */
+		return -1;
+	}
+}
+
+void
+setupopt_free(struct setupopt *o)
+{
+	sa_free(&o->subs);
+	sa_free(&o->maildirs);
+	sa_free(&o->err);
+}

@@ -1,0 +1,44 @@
+/* ISC license. */
+/* setupopt.h: mailward-setup's command line, parsed and checked.
+ *
+ *   ROLE DIR [--listen IP:PORT] [--me NAME] [--next-hop HOST[:PORT]]
+ *   [--subscriber ADDR]... [--maildir ADDR=PATH]...
+ *   [--tls-cert FILE --tls-key FILE] [--libexec DIR] [--softlimit MIB]
+ *
+ * setupopt_parse() takes argv[1..argc-1]; an option's value follows it
+ * or an '='.  Each value is checked as the program that reads it later
+ * would check it, DIR and Maildir paths for svcdir_wordok(), and a
+ * certificate and key for OpenSSL to load and match.  subs gets every
+ * --subscriber and --maildir address once, a line each; maildirs gets
+ * "ADDR PATH" lines (gateway only, one per address).  Returns 0, or -1
+ * with errno EINVAL (a usage error) or ENOMEM and "what: value" in err.
+ * Pure but for reading the TLS files; the strings point into argv.
+ * setupopt_parse() clears o first; setupopt_free() frees it after. */
+#ifndef MW_SETUPOPT_H
+#define MW_SETUPOPT_H
+
+#include <stddef.h>
+#include "sa.h"
+
+struct setupopt {
+	const char	*role;		/* "scanner" or "gateway" */
+	const char	*dir;
+	const char	*listen;	/* NULL: not given; likewise below */
+	const char	*me;
+	const char	*nexthop;
+	const char	*tlscert;
+	const char	*tlskey;
+	const char	*libexec;
+	const char	*softlimit;
+	struct sa	 subs;		/* "ADDR\n"... */
+	struct sa	 maildirs;	/* "ADDR PATH\n"... */
+	int		 gateway;
+	struct sa	 err;
+};
+
+int	setupopt_parse(struct setupopt *, int, char *const *);
+void	setupopt_free(struct setupopt *);
+/* IP:PORT or [IPv6]:PORT with a port: 0 and ip (bare), or -1. */
+int	setupopt_listen(const char *, char *, size_t, unsigned int *);
+
+#endif
