@@ -189,7 +189,7 @@ control_get(const char *name, const char *dflt, struct sa *out)
 static void
 home_enter(const char *dir)
 {
-	char	buf[PATH_MAX];
+	char	*abs;
 
 	if (afile_mkparents(dir) == -1)
 		die_sys("create the parents of", dir);
@@ -197,12 +197,13 @@ home_enter(const char *dir)
 		die_sys("create directory", dir);
 	if (chdir(dir) == -1)
 		die_sys("chdir to", dir);
-	if (getcwd(buf, sizeof buf) == NULL)
+	if ((abs = realpath(".", NULL)) == NULL)
 		die_sys("find the path of", dir);
-	if (!svcdir_wordok(buf))
-		die_usage("DIR has a character run scripts cannot hold", buf);
-	if (sa_copys(&absdir, buf) == -1 || sa_0(&absdir) == -1)
+	if (!svcdir_wordok(abs))
+		die_usage("DIR has a character run scripts cannot hold", abs);
+	if (sa_copys(&absdir, abs) == -1 || sa_0(&absdir) == -1)
 		die_nomem();
+	free(abs);
 }
 
 static void

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/ssl.h>
@@ -152,9 +153,17 @@ tls_check(struct setupopt *o)
 	else
 		r = 0;
 	SSL_CTX_free(ctx);
-	if (r == -1)
+	if (r == -1) {
 		errno = EINVAL;
-	return r;
+		return -1;
+	}
+	/* the files are copied after the chdir into DIR: keep them findable */
+	if ((o->abs[0] = realpath(o->tlscert, NULL)) == NULL ||
+	    (o->abs[1] = realpath(o->tlskey, NULL)) == NULL)
+		return -1;
+	o->tlscert = o->abs[0];
+	o->tlskey = o->abs[1];
+	return 0;
 }
 
 static int
@@ -221,4 +230,7 @@ setupopt_free(struct setupopt *o)
 	sa_free(&o->subs);
 	sa_free(&o->maildirs);
 	sa_free(&o->err);
+	free(o->abs[0]);
+	free(o->abs[1]);
+	o->abs[0] = o->abs[1] = NULL;
 }

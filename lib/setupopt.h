@@ -26,7 +26,7 @@ struct setupopt {
 	const char	*listen;	/* NULL: not given; likewise below */
 	const char	*me;
 	const char	*nexthop;
-	const char	*tlscert;
+	const char	*tlscert;	/* made absolute by setupopt_parse */
 	const char	*tlskey;
 	const char	*libexec;
 	const char	*softlimit;
@@ -34,6 +34,7 @@ struct setupopt {
 	struct sa	 maildirs;	/* "ADDR PATH\n"... */
 	int		 gateway;
 	struct sa	 err;
+	char		*abs[2];	/* owned absolute tlscert, tlskey */
 };
 
 int	setupopt_parse(struct setupopt *, int, char *const *);

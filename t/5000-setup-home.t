@@ -4,7 +4,7 @@
 # its options, and keeps the queue and the operator's files on a rerun.
 . "${0%/*}/lib.sh"
 need mailward-setup openssl
-plan 60
+plan 61
 
 root=0
 [ "$(id -u)" -eq 0 ] && root=1
@@ -151,6 +151,11 @@ mailward-setup gateway "$G" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
     "control/tls/cert.pem control/tls/key.pem" "tls: control/tlscert, tlskey" ||
     ok 1 "tls: files copied"
 isroot "$(st "$G/control/tls/key.pem")" "mwrecv:mwrecv:400" "tls key: mwrecv only"
+# relative paths name files in the caller's directory, not in DIR
+(cd "$T" && mailward-setup gateway "$T/x12" --tls-cert cert.pem \
+    --tls-key key.pem >/dev/null 2>&1) &&
+    cmp -s "$T/cert.pem" "$T/x12/control/tls/cert.pem"
+ok $? "tls: relative --tls-cert and --tls-key paths"
 
 # --- not root: everything as the invoking user ---------------------------
 if [ $root -eq 1 ]; then
