@@ -27,18 +27,16 @@ bio_init_mem(struct bio *b, const char *mem, size_t n, char *buf, size_t cap)
 	b->memlen = n;
 }
 
-static int
-bio_wait(struct bio *b, short ev)
+int
+bio_waitfd(int fd, short ev, int ms)
 {
 	struct pollfd	 p;
 	int		 r;
 
-	if (b->timeout <= 0)
-		return 0;
-	p.fd = b->fd;
+	p.fd = fd;
 	p.events = ev;
 	for (;;) {
-		r = poll(&p, 1, b->timeout);
+		r = poll(&p, 1, ms > 0 ? ms : -1);
 		if (r > 0)
 			return 0;
 		if (r == 0) {
@@ -48,6 +46,14 @@ bio_wait(struct bio *b, short ev)
 		if (errno != EINTR)
 			return -1;
 	}
+}
+
+static int
+bio_wait(struct bio *b, short ev)
+{
+	if (b->timeout <= 0)
+		return 0;
+	return bio_waitfd(b->fd, ev, b->timeout);
 }
 
 ssize_t

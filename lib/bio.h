@@ -45,6 +45,10 @@ ssize_t	bio_op_read(struct bio *, char *, size_t);	/* fd, poll timeout */
 ssize_t	bio_op_write(struct bio *, char *, size_t);	/* fd, poll timeout */
 ssize_t	bio_op_memread(struct bio *, char *, size_t);	/* stub */
 
+/* poll() fd for ev (POLLIN/POLLOUT) up to ms milliseconds (<= 0: no
+ * limit); 0 ready, -1 with ETIMEDOUT or poll's errno. */
+int	bio_waitfd(int, short, int);
+
 /* reading */
 ssize_t	bio_fill(struct bio *);		/* >0 read, 0 EOF, -1 error */
 size_t	bio_buffered(const struct bio *);	/* bytes read but not taken */

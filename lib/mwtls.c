@@ -77,23 +77,9 @@ nonblock(int fd, int on)
 static int
 tls_wait(SSL *ssl, int want, int ms)
 {
-	struct pollfd	 p;
-	int		 r;
-
-	p.fd = want == SSL_ERROR_WANT_READ ? SSL_get_rfd(ssl) :
-	    SSL_get_wfd(ssl);
-	p.events = want == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
-	for (;;) {
-		r = poll(&p, 1, ms > 0 ? ms : -1);
-		if (r > 0)
-			return 0;
-		if (r == 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		if (errno != EINTR)
-			return -1;
-	}
+	if (want == SSL_ERROR_WANT_READ)
+		return bio_waitfd(SSL_get_rfd(ssl), POLLIN, ms);
+	return bio_waitfd(SSL_get_wfd(ssl), POLLOUT, ms);
 }
 
 static ssize_t
