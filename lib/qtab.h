@@ -1,10 +1,11 @@
 /* ISC license. */
-/* qtab.h: qrun's table of messages (internal to qrun.c).
+/* qtab.h: the table of a spool's messages (inside qwatch.h, for qrun
+ * and wpool).
  *
- * Every message qrun knows of is one entry, found by its id through a
- * hash, and in exactly one of three lists, each in FIFO order: ready (to
- * start), running (a child works on it) and waiting (for its retry
- * time).  qtab_add() puts a new entry at the tail of ready; qtab_move()
+ * Every message the daemon knows of is one entry, found by its id
+ * through a hash, and in exactly one of three lists, each in FIFO order:
+ * ready (to start), running (a child works on it) and waiting (for its
+ * retry time).  qtab_add() puts a new entry at the tail of ready; qtab_move()
  * puts an entry at the tail of a list. */
 #ifndef MW_QTAB_H
 #define MW_QTAB_H
@@ -20,8 +21,9 @@ struct qent {
 	struct qent		*prev;
 	struct qent		*next;
 	enum qtab_state		 state;
-	pid_t			 pid;
+	pid_t			 pid;	/* running: the child or worker */
 	int			 killed;
+	unsigned int		 crashes;	/* wpool: workers it took down */
 	unsigned long long	 when;	/* running: start; waiting: next try */
 	unsigned int		 gen;	/* last rescan that saw the file */
 	char			 id[SPOOL_MAXID + 1];
