@@ -1,0 +1,858 @@
+/* ISC license. */
+/* check_stamp.c: the status header: canonical forms (tables), the e=
+ * token, a golden header from RFC 8032's first key (its signed string and
+ * signature computed by an independent implementation of
+ * mailward-stamp(5)), round trips, and every forgery we know of. */
+#include "sysdeps.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "sa.h"
+#include "stamp.h"
+#include "unit.h"
+
+#define T0	1767225600ULL		/* 2026-01-01 */
+#define MAXAGE	3600ULL
+
+/* --- canonical body --- */
+
+static const struct { struct bytes in, want; } bodies[] = {
+	{ S(""), S("") },
+	{ S("\n"), S("") },
+	{ S("\r\n\n\r\n"), S("") },
+	{ S("a"), S("a\r\n") },
+	{ S("a\n"), S("a\r\n") },
+	{ S("a\r\n"), S("a\r\n") },
+	{ S("a\n\n\n"), S("a\r\n") },
+	{ S("a\r\n\r\n"), S("a\r\n") },
+	{ S("a\n\r\n\n"), S("a\r\n") },
+	{ S("a\n\nb\n"), S("a\r\n\r\nb\r\n") },
+	{ S("a\r\n\nb"), S("a\r\n\r\nb\r\n") },
+	{ S("\na"), S("\r\na\r\n") },
+	{ S("a \n"), S("a \r\n") },		/* white space is kept */
+	{ S(" \n"), S(" \r\n") },		/* and is no empty line */
+	{ S("a\tb  c\n"), S("a\tb  c\r\n") },
+	{ S("a\rb\n"), S("a\rb\r\n") },	/* a CR only before LF goes */
+	{ S("a\r"), S("a\r\r\n") },
+	{ S("a\r\r\n"), S("a\r\r\n") },
+	{ S("a\0b\n"), S("a\0b\r\n") },
+	{ S(".\n..\n"), S(".\r\n..\r\n") },
+};
+
+START_TEST(stamp_canonbody_table)
+{
+	struct sa	 got = SA_ZERO;
+
+	ck_assert_int_eq(stamp_canonbody(bodies[_i].in.s, bodies[_i].in.n,
+	    &got), 0);
+	ck_assert_msg(got.len == bodies[_i].want.n && (got.len == 0 ||
+	    memcmp(got.s, bodies[_i].want.s, got.len) == 0),
+	    "case %d: %zu bytes", _i, got.len);
+	sa_free(&got);
+}
+END_TEST
+
+/* --- canonical headers --- */
+
+/* the six names of RFC 5322 and the three that say how the body is
+ * decoded (RFC 2045), with no field of that name */
+#define NOMIME	"mime-version:\r\ncontent-type:\r\n" \
+		"content-transfer-encoding:\r\n"
+#define NONE	"from:\r\nto:\r\ncc:\r\nsubject:\r\ndate:\r\n" \
+		"message-id:\r\n" NOMIME
+#define SUBJ(x)	"from:\r\nto:\r\ncc:\r\nsubject:" x "\r\ndate:\r\n" \
+		"message-id:\r\n" NOMIME
+#define MIME(v, t, e) "from:\r\nto:\r\ncc:\r\nsubject:\r\ndate:\r\n" \
+		"message-id:\r\nmime-version:" v "\r\ncontent-type:" t \
+		"\r\ncontent-transfer-encoding:" e "\r\n"
+
+static const struct { struct bytes in; const char *want; } hdrs[] = {
+	{ S(""), NONE },
+	{ S("\nFrom: x\n"), NONE },			/* body, not header */
+	{ S("X-Foo: 1\nReceived: by x\n\n"), NONE },
+	{ S("Subject: Hi\n\n"), SUBJ("Hi") },
+	{ S("SUBJECT:   Hi \t there  \n\n"), SUBJ("Hi there") },
+	{ S("Subject: Hi\n\tthere\n\n"), SUBJ("Hi there") },
+	{ S("Subject: Hi\r\n  there\r\n\r\n"), SUBJ("Hi there") },
+	{ S("Subject:Hi\n there\n"), SUBJ("Hi there") },
+	{ S("Subject:\n\n"), NONE },		/* empty reads as absent */
+	{ S("Subject : x\n\n"), SUBJ("x") },
+	{ S("Message-ID: <m@x>\nDate: d\nSubject: s\nCc: c\nTo: t\n"
+	    "From: f\n\n"), "from:f\r\nto:t\r\ncc:c\r\nsubject:s\r\n"
+	    "date:d\r\nmessage-id:<m@x>\r\n" NOMIME },
+	{ S("To: a\nX: 1\nto: b\n\n"), "from:\r\nto:a\r\nto:b\r\ncc:\r\n"
+	    "subject:\r\ndate:\r\nmessage-id:\r\n" NOMIME },
+	{ S("Subject: a\nbad line\nFrom: x\n"), SUBJ("a") },
+	{ S("Subject: caf\xc3\xa9\n\n"), SUBJ("caf\xc3\xa9") },
+	{ S("From-X: a\nFrom: b\n\n"), "from:b\r\nto:\r\ncc:\r\nsubject:\r\n"
+	    "date:\r\nmessage-id:\r\n" NOMIME },
+	/* the MIME fields: in list order, whatever order they came in */
+	{ S("Content-Transfer-Encoding: base64\nContent-Type: text/plain\n"
+	    "MIME-Version: 1.0\n\n"), MIME("1.0", "text/plain", "base64") },
+	{ S("content-type: multipart/mixed;\n\tboundary=\"b1\"\n\n"),
+	    MIME("", "multipart/mixed; boundary=\"b1\"", "") },
+	{ S("MIME-Version: 1.0 (x)\r\nCONTENT-TYPE : Text/Plain\r\n\r\n"),
+	    MIME("1.0 (x)", "Text/Plain", "") },	/* case is kept */
+	{ S("Content-Type: a\nContent-Type: b\n\n"),
+	    MIME("", "a\r\ncontent-type:b", "") },
+	{ S("Content-Transfer-Encoding:\n\n"), NONE },
+	/* no other Content- field */
+	{ S("Content-Disposition: attachment\nContent-ID: <x>\n"
+	    "Content-Type-X: y\nMIME-Version-2: 1\n\n"), NONE },
+};
+
+START_TEST(stamp_canonhdrs_table)
+{
+	struct sa	 got = SA_ZERO;
+
+	ck_assert_int_eq(stamp_canonhdrs(hdrs[_i].in.s, hdrs[_i].in.n, &got),
+	    STAMP_VALID);
+	ck_assert_msg(got.len == strlen(hdrs[_i].want) &&
+	    memcmp(got.s, hdrs[_i].want, got.len) == 0, "case %d: %.*s", _i,
+	    (int)got.len, got.s);
+	sa_free(&got);
+}
+END_TEST
+
+/* --- the e= token --- */
+
+static const struct { const char *in, *want; } engines[] = {
+	{ "clamav/1.0.7/27450", "clamav/1.0.7/27450" },
+	{ "clamav/1.0/2 clamd/1.2/3", "clamav/1.0/2,clamd/1.2/3" },
+	{ "  a   b ", "a,b" },
+	{ "a,b", "a%2Cb" },
+	{ "x=y;z", "x%3Dy%3Bz" },
+	{ "100%", "100%25" },
+	{ "v\"1\\", "v%221%5C" },
+	{ "caf\xc3\xa9", "caf%C3%A9" },
+	{ "A-Z_.+:9", "A-Z_.+:9" },
+	{ "", NULL },
+	{ "   ", NULL },
+};
+
+START_TEST(stamp_engine_table)
+{
+	struct sa	 got = SA_ZERO;
+	int		 r;
+
+	ck_assert_int_eq(sa_cats(&got, "pre"), 0);
+	r = stamp_engine(&got, engines[_i].in, strlen(engines[_i].in));
+	if (engines[_i].want == NULL) {
+		ck_assert_int_eq(r, -1);
+		ck_assert_int_eq(errno, EINVAL);
+		ck_assert_uint_eq(got.len, 3);
+	} else {
+		ck_assert_int_eq(r, 0);
+		ck_assert_uint_eq(got.len, 3 + strlen(engines[_i].want));
+		ck_assert_mem_eq(got.s + 3, engines[_i].want, got.len - 3);
+	}
+	sa_free(&got);
+}
+END_TEST
+
+START_TEST(stamp_engine_cap)
+{
+	struct sa	 in = SA_ZERO, got = SA_ZERO;
+
+	while (in.len < STAMP_MAXENGINE)
+		ck_assert_int_eq(sa_catc(&in, 'x'), 0);
+	ck_assert_int_eq(stamp_engine(&got, in.s, in.len), 0);
+	ck_assert_uint_eq(got.len, STAMP_MAXENGINE);
+	ck_assert_int_eq(sa_catc(&in, 'x'), 0);
+	got.len = 0;
+	ck_assert_int_eq(stamp_engine(&got, in.s, in.len), -1);
+	ck_assert_uint_eq(got.len, 0);
+	/* 200 bytes, each written %HH: over the cap once encoded */
+	in.len = 0;
+	while (in.len < 200)
+		ck_assert_int_eq(sa_catc(&in, ';'), 0);
+	ck_assert_int_eq(stamp_engine(&got, in.s, in.len), -1);
+	ck_assert_uint_eq(got.len, 0);
+	sa_free(&in);
+	sa_free(&got);
+}
+END_TEST
+
+/* --- keys --- */
+
+static const unsigned char rfc8032[32] = {	/* RFC 8032 7.1, TEST 1 */
+	0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60, 0xba, 0x84, 0x4a,
+	0xf4, 0x92, 0xec, 0x2c, 0xc4, 0x44, 0x49, 0xc5, 0x69, 0x7b, 0x32,
+	0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae, 0x7f, 0x60
+};
+
+static EVP_PKEY *
+fixedkey(void)
+{
+	EVP_PKEY	*k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519,
+			    NULL, rfc8032, sizeof rfc8032);
+
+	ck_assert_ptr_nonnull(k);
+	return k;
+}
+
+static EVP_PKEY *
+newkey(void)
+{
+	EVP_PKEY	*k = stamp_keynew();
+
+	ck_assert_ptr_nonnull(k);
+	return k;
+}
+
+START_TEST(stamp_key_pem)
+{
+	EVP_PKEY	*k = fixedkey(), *priv, *pub, *ec;
+	struct sa	 pk = SA_ZERO, pp = SA_ZERO;
+	char		 id[STAMP_KEYIDLEN + 1], id2[STAMP_KEYIDLEN + 1];
+
+	/* sha256(d75a9801...511a)[:8], computed elsewhere */
+	ck_assert_int_eq(stamp_keyid(k, id), 0);
+	ck_assert_str_eq(id, "21fe31dfa154a261");
+	ck_assert_int_eq(stamp_keypem(k, 1, &pk), 0);
+	ck_assert_int_eq(stamp_keypem(k, 0, &pp), 0);
+	ck_assert(pk.len > 27 && memcmp(pk.s, "-----BEGIN PRIVATE KEY-----\n",
+	    28) == 0);
+	ck_assert(pp.len > 26 && memcmp(pp.s, "-----BEGIN PUBLIC KEY-----\n",
+	    27) == 0);
+	ck_assert_ptr_nonnull(priv = stamp_keyparse(pk.s, pk.len, 1));
+	ck_assert_ptr_nonnull(pub = stamp_keyparse(pp.s, pp.len, 0));
+	ck_assert_int_eq(stamp_keyid(priv, id2), 0);
+	ck_assert_str_eq(id2, id);
+	ck_assert_int_eq(stamp_keyid(pub, id2), 0);
+	ck_assert_str_eq(id2, id);
+	/* the wrong kind, a wrong algorithm, garbage */
+	ck_assert_ptr_null(stamp_keyparse(pk.s, pk.len, 0));
+	ck_assert_ptr_null(stamp_keyparse(pp.s, pp.len, 1));
+	ck_assert_ptr_null(stamp_keyparse("junk", 4, 1));
+	ck_assert_int_eq(errno, EINVAL);
+	ec = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	ck_assert_ptr_nonnull(ec);
+	stamp_wipe(&pk);
+	ck_assert_ptr_null(pk.s);
+	ck_assert_int_eq(stamp_keypem(ec, 1, &pk), 0);
+	ck_assert_ptr_null(stamp_keyparse(pk.s, pk.len, 1));
+	stamp_wipe(&pk);
+	EVP_PKEY_free(ec);
+	EVP_PKEY_free(priv);
+	EVP_PKEY_free(pub);
+	EVP_PKEY_free(k);
+	sa_free(&pp);
+}
+END_TEST
+
+/* --- a golden header --- */
+
+static const char golden_msg[] = "From: A <a@example.org>\n"
+    "To: b@example.net\nSubject:  golden\n\tfolded  subject \n"
+    "Date: Thu, 1 Jan 2026 00:00:00 +0000\nMessage-ID: <g@example.org>\n"
+    "MIME-Version: 1.0\nContent-Type: text/plain;\n charset=us-ascii\n"
+    "\nHello.\n\n\n";
+static const char golden_hdr[] =
+    "X-Mailward-Status: v=1; verdict=cleaned; t=1767225600; "
+    "k=21fe31dfa154a261;\n"
+    " e=clamav/1.0.7/27450,clamd/x%3Dy;\n"
+    " bh=yZQq1c8wjBl0fZ4Wc/oraMCAG1mZJv5v/hlvyFy+t6A=;\n"
+    " hh=pBjqpt1jn5tluP5hUrkcDJfhGVHD5JPq4S4njQZG3Bs=;\n"
+    " s=UxPNXz5wXIAblXTTv5bLhtiQVK1zU1QMjQtFA40EA7s6xdm7wgNQwjFb+JZQ7G9tCGuT"
+    "Hbb0w+X\n PYoOWoNgKBg==\n";
+static const char golden_canon[] = "from:A <a@example.org>\r\n"
+    "to:b@example.net\r\ncc:\r\nsubject:golden folded subject\r\n"
+    "date:Thu, 1 Jan 2026 00:00:00 +0000\r\nmessage-id:<g@example.org>\r\n"
+    "mime-version:1.0\r\ncontent-type:text/plain; charset=us-ascii\r\n"
+    "content-transfer-encoding:\r\n";
+static const char golden_tbs[] = "v=1; verdict=cleaned; t=1767225600; "
+    "k=21fe31dfa154a261; e=clamav/1.0.7/27450,clamd/x%3Dy; "
+    "bh=yZQq1c8wjBl0fZ4Wc/oraMCAG1mZJv5v/hlvyFy+t6A=; "
+    "hh=pBjqpt1jn5tluP5hUrkcDJfhGVHD5JPq4S4njQZG3Bs=";
+
+START_TEST(stamp_golden)
+{
+	EVP_PKEY	*k = fixedkey();
+	struct stamp_in	 in = { k, STAMP_CLEANED, T0, "clamav/1.0.7/27450 "
+			    "clamd/x=y", 28 };
+	struct stamp	 st;
+	struct sa	 out = SA_ZERO;
+	size_t		 removed = 9, hl = sizeof golden_hdr - 1;
+
+	ck_assert_int_eq(stamp_canonhdrs(golden_msg, sizeof golden_msg - 1,
+	    &out), STAMP_VALID);
+	ck_assert_msg(out.len == sizeof golden_canon - 1 && memcmp(out.s,
+	    golden_canon, out.len) == 0, "got %.*s", (int)out.len, out.s);
+	out.len = 0;
+	ck_assert_int_eq(stamp_apply(&out, &in, golden_msg,
+	    sizeof golden_msg - 1, &removed), STAMP_VALID);
+	ck_assert_uint_eq(removed, 0);
+	ck_assert_uint_eq(out.len, hl + sizeof golden_msg - 1);
+	ck_assert_msg(memcmp(out.s, golden_hdr, hl) == 0, "got %.*s",
+	    (int)hl, out.s);
+	ck_assert_mem_eq(out.s + hl, golden_msg, sizeof golden_msg - 1);
+	ck_assert_int_eq(stamp_verify(&st, out.s, out.len, &k, 1, T0, MAXAGE),
+	    STAMP_VALID);
+	ck_assert_uint_eq(st.tbslen, sizeof golden_tbs - 1);
+	ck_assert_mem_eq(st.tbs, golden_tbs, st.tbslen);
+	ck_assert_int_eq(st.verdict, STAMP_CLEANED);
+	ck_assert(st.t == T0);
+	ck_assert_str_eq(st.k, "21fe31dfa154a261");
+	ck_assert_str_eq(st.e, "clamav/1.0.7/27450,clamd/x%3Dy");
+	EVP_PKEY_free(k);
+	sa_free(&out);
+}
+END_TEST
+
+/* --- round trips --- */
+
+static const char base_msg[] = "From: Alice <alice@example.org>\n"
+    "To: bob@example.net\nSubject: Hello\n"
+    "Date: Thu, 1 Jan 2026 00:00:00 +0000\nMessage-ID: <1@example.org>\n"
+    "MIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n"
+    "Content-Transfer-Encoding: 7bit\n\nHello Bob.\nThe quick brown fox.\n";
+static const char other_msg[] = "From: Mallory <m@example.com>\n"
+    "To: bob@example.net\nSubject: Hello\n\nBuy now.\n";
+/* what the scanner saw: one text part, whose text looks like a second,
+ * base64 part delimited by "b2" */
+static const char mime_msg[] = "From: Mallory <m@example.com>\n"
+    "To: bob@example.net\nSubject: Report\nMIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"b1\"\n\n"
+    "--b1\nContent-Type: text/plain\n\nSee below.\n"
+    "--b2\nContent-Type: application/octet-stream\n"
+    "Content-Transfer-Encoding: base64\n\nTVqQAAMAAAAEAAAA//8AALgAAAAA\n"
+    "--b2--\n--b1--\n";
+
+static const struct { struct bytes in; size_t removed; } trips[] = {
+	{ S(base_msg), 0 },
+	{ S("From: a\r\nSubject: crlf\r\n\r\nbody\r\n.\r\n"), 0 },
+	{ S("Subject: no body\n"), 0 },
+	{ S("Subject: no body, no line end"), 0 },
+	{ S(""), 0 },
+	{ S("\nonly a body\n"), 0 },
+	{ S("Send Ppp mailing list submissions to\n\tppp@zzz.org\n"), 0 },
+	{ S("From MAILER-DAEMON Fri Apr 06 16:46:09 2001\nSubject: x\n\nb\n"),
+	    0 },
+	{ S("X-Mailward-Status: v=1; forged\nSubject: x\n\nbody\n"), 1 },
+	{ S("Subject: x\nx-mailward-status: forged\n  folded\nTo: y\n"
+	    "X-MAILWARD-STATUS : again\n\nX-Mailward-Status: in the body\n"),
+	    2 },
+	{ S("Subject: x\nbad line\nX-Mailward-Status: after it\n"), 0 },
+	{ S("Subject: a\0b\n\nbody\0\n"), 0 },
+};
+
+START_TEST(stamp_roundtrip)
+{
+	EVP_PKEY	*k = newkey();
+	struct stamp_in	 in = { k, STAMP_CLEAN, T0, "clamav/1/2", 10 };
+	struct stamp	 st;
+	struct sa	 out = SA_ZERO, again = SA_ZERO;
+	struct hdr_field f;
+	size_t		 removed, body, nstat, i, col = 0;
+
+	ck_assert_int_eq(stamp_apply(&out, &in, trips[_i].in.s,
+	    trips[_i].in.n, &removed), STAMP_VALID);
+	ck_assert_uint_eq(removed, trips[_i].removed);
+	ck_assert_int_eq(stamp_verify(&st, out.s, out.len, &k, 1, T0 + 1,
+	    MAXAGE), STAMP_VALID);
+	ck_assert_int_eq(st.verdict, STAMP_CLEAN);
+	ck_assert_str_eq(st.e, "clamav/1/2");
+	/* our field first, folded within STAMP_FOLD columns */
+	ck_assert_int_eq(stamp_split(out.s, out.len, &body, &nstat, &f),
+	    STAMP_VALID);
+	ck_assert_uint_eq(nstat, 1);
+	ck_assert_uint_eq(f.off, 0);
+	for (i = 0; i < f.len; i++) {
+		if (out.s[i] == '\n')
+			col = 0;
+		else if (out.s[i] != '\r')
+			col++;
+		ck_assert_uint_le(col, STAMP_FOLD);
+	}
+	/* stamping the stamped message replaces the field, and only it */
+	ck_assert_int_eq(stamp_apply(&again, &in, out.s, out.len, &removed),
+	    STAMP_VALID);
+	ck_assert_uint_eq(removed, 1);
+	ck_assert_uint_eq(again.len, out.len);
+	ck_assert_mem_eq(again.s, out.s, out.len);	/* same t, same sig */
+	if (trips[_i].removed == 0)
+		ck_assert_mem_eq(out.s + f.len, trips[_i].in.s, trips[_i].in.n);
+	EVP_PKEY_free(k);
+	sa_free(&out);
+	sa_free(&again);
+}
+END_TEST
+
+START_TEST(stamp_apply_refusals)
+{
+	EVP_PKEY	*k = newkey();
+	struct stamp_in	 in = { k, STAMP_CLEAN, T0, "x", 1 };
+	struct sa	 out = SA_ZERO, m = SA_ZERO;
+	size_t		 removed, i;
+
+	ck_assert_int_eq(sa_cats(&out, "envelope\n\n"), 0);
+	/* a message starting with folding would join our field */
+	ck_assert_int_eq(stamp_apply(&out, &in, " x\nS: y\n\nb", 10,
+	    &removed), STAMP_MALFORMED);
+	ck_assert_uint_eq(out.len, 10);		/* left as it was */
+	/* HDR_MAXCOUNT fields fit; ours would be one more */
+	for (i = 0; i < HDR_MAXCOUNT; i++)
+		ck_assert_int_eq(sa_cats(&m, "X: 1\n"), 0);
+	ck_assert_int_eq(stamp_apply(&out, &in, m.s, m.len, &removed),
+	    STAMP_MALFORMED);
+	ck_assert_uint_eq(out.len, 10);
+	/* one status field less, and it fits again */
+	memcpy(m.s, "X-Mailward-Status:", 18);
+	m.s[18] = ' ';
+	ck_assert_int_eq(stamp_apply(&out, &in, m.s, m.len, &removed),
+	    STAMP_VALID);
+	ck_assert_uint_eq(removed, 1);
+	out.len = 10;
+	in.scannedlen = 0;
+	ck_assert_int_eq(stamp_apply(&out, &in, "S: x\n", 5, &removed),
+	    STAMP_MALFORMED);
+	in.scannedlen = 1;
+	in.verdict = 7;
+	ck_assert_int_eq(stamp_apply(&out, &in, "S: x\n", 5, &removed),
+	    STAMP_MALFORMED);
+	ck_assert_uint_eq(out.len, 10);
+	EVP_PKEY_free(k);
+	sa_free(&out);
+	sa_free(&m);
+}
+END_TEST
+
+/* --- forgeries --- */
+
+enum mut {
+	M_NONE, M_COPY, M_BODYBYTE, M_BODYSPACE, M_BODYLINE, M_SUBJECT,
+	M_ADDCC, M_FROMCASE, M_UNKNOWNKEY, M_KEYSWAP, M_VERDICT, M_TIME,
+	M_EXPIRED, M_MAXAGE, M_FUTURE, M_SKEW, M_SECOND, M_SECONDLATE,
+	M_LOWERSECOND, M_REMOVED, M_INTOBODY, M_BADB64, M_SIGFLIP, M_BHFLIP,
+	M_TRUNC, M_REORDER, M_NEWTAG, M_V2, M_REFOLD, M_CRLF, M_TRAILING,
+	M_EMPTY, M_CTTYPE, M_CTBOUNDARY, M_CTECHANGE, M_CTEREMOVED,
+	M_CTSECOND, M_ADDMIME, M_ADDCT, M_ADDCTE, M_CTREFOLD, M_DISPOSITION
+};
+
+static const struct {
+	const char	*name;
+	int		 mut;
+	int		 want;
+} forgeries[] = {
+	{ "untouched", M_NONE, STAMP_VALID },
+	{ "copied to another message", M_COPY, STAMP_BODY },
+	{ "one body byte changed", M_BODYBYTE, STAMP_BODY },
+	{ "a space added in the body", M_BODYSPACE, STAMP_BODY },
+	{ "a body line added", M_BODYLINE, STAMP_BODY },
+	{ "Subject changed", M_SUBJECT, STAMP_HEADERS },
+	{ "a Cc added", M_ADDCC, STAMP_HEADERS },
+	{ "From: name case and spacing", M_FROMCASE, STAMP_VALID },
+	{ "unknown key", M_UNKNOWNKEY, STAMP_UNKNOWNKEY },
+	{ "k= of another of our keys", M_KEYSWAP, STAMP_BADSIG },
+	{ "verdict changed", M_VERDICT, STAMP_BADSIG },
+	{ "time changed", M_TIME, STAMP_BADSIG },
+	{ "expired", M_EXPIRED, STAMP_EXPIRED },
+	{ "exactly the maximum age", M_MAXAGE, STAMP_VALID },
+	{ "from the future", M_FUTURE, STAMP_FUTURE },
+	{ "within the clock skew", M_SKEW, STAMP_VALID },
+	{ "second header added on top", M_SECOND, STAMP_MULTI },
+	{ "second header added below", M_SECONDLATE, STAMP_MULTI },
+	{ "second header, lower case", M_LOWERSECOND, STAMP_MULTI },
+	{ "header removed", M_REMOVED, STAMP_NONE },
+	{ "header moved into the body", M_INTOBODY, STAMP_NONE },
+	{ "bad base64 in s=", M_BADB64, STAMP_MALFORMED },
+	{ "one signature byte changed", M_SIGFLIP, STAMP_BADSIG },
+	{ "bh= changed", M_BHFLIP, STAMP_BADSIG },
+	{ "s= cut short", M_TRUNC, STAMP_MALFORMED },
+	{ "tags in another order", M_REORDER, STAMP_MALFORMED },
+	{ "an unknown tag", M_NEWTAG, STAMP_MALFORMED },
+	{ "v=2", M_V2, STAMP_MALFORMED },
+	{ "refolded", M_REFOLD, STAMP_VALID },
+	{ "LF made CRLF", M_CRLF, STAMP_VALID },
+	{ "empty lines added at the end", M_TRAILING, STAMP_VALID },
+	{ "empty value", M_EMPTY, STAMP_MALFORMED },
+	/* how the body is decoded (RFC 2045) */
+	{ "Content-Type: text made an attachment", M_CTTYPE, STAMP_HEADERS },
+	{ "Content-Type: boundary changed", M_CTBOUNDARY, STAMP_HEADERS },
+	{ "Content-Transfer-Encoding changed", M_CTECHANGE, STAMP_HEADERS },
+	{ "Content-Transfer-Encoding removed", M_CTEREMOVED, STAMP_HEADERS },
+	{ "a second Content-Type", M_CTSECOND, STAMP_HEADERS },
+	{ "MIME-Version added", M_ADDMIME, STAMP_HEADERS },
+	{ "Content-Type added", M_ADDCT, STAMP_HEADERS },
+	{ "Content-Transfer-Encoding added", M_ADDCTE, STAMP_HEADERS },
+	{ "Content-Type: name case and folding", M_CTREFOLD, STAMP_VALID },
+	/* mailward-stamp(5) section 8: not covered */
+	{ "Content-Disposition added", M_DISPOSITION, STAMP_VALID },
+};
+
+/* the first n bytes at s in m, or NULL (memmem is a GNU extension) */
+static char *
+find(const struct sa *m, const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; n > 0 && i + n <= m->len; i++)
+		if (memcmp(m->s + i, s, n) == 0)
+			return m->s + i;
+	return NULL;
+}
+
+/* replace the first old in m with new; fails the test if none */
+static void
+replace(struct sa *m, const char *old, const char *new)
+{
+	struct sa	 t = SA_ZERO;
+	const char	*p = find(m, old, strlen(old));
+	size_t		 off;
+
+	ck_assert_msg(p != NULL, "no %s", old);
+	off = (size_t)(p - m->s);
+	ck_assert_int_eq(sa_catb(&t, m->s, off), 0);
+	ck_assert_int_eq(sa_cats(&t, new), 0);
+	ck_assert_int_eq(sa_catb(&t, p + strlen(old), m->len - off -
+	    strlen(old)), 0);
+	ck_assert_int_eq(sa_copyb(m, t.s, t.len), 0);
+	sa_free(&t);
+}
+
+/* the stamp field of m (with its line ends) into fld */
+static void
+field(const struct sa *m, struct sa *fld)
+{
+	struct hdr_field f;
+	size_t		 body, n;
+
+	ck_assert_int_eq(stamp_split(m->s, m->len, &body, &n, &f),
+	    STAMP_VALID);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(sa_copyb(fld, m->s + f.off, f.len), 0);
+}
+
+/* the first byte of the value of " name=" (a SP or a fold before it) */
+static char *
+tagat(struct sa *m, const char *name)
+{
+	char	*p = find(m, name, strlen(name));
+
+	ck_assert_ptr_nonnull(p);
+	return p + strlen(name);
+}
+
+/* the MIME fields of base_msg, mime_msg and other_msg */
+static void
+mutate_mime(int mut, struct sa *m)
+{
+	switch (mut) {
+	case M_CTTYPE:
+		replace(m, "Content-Type: text/plain; charset=us-ascii",
+		    "Content-Type: application/octet-stream; name=x.exe");
+		break;
+	case M_CTBOUNDARY:
+		replace(m, "boundary=\"b1\"", "boundary=\"b2\"");
+		break;
+	case M_CTECHANGE:
+		replace(m, "Encoding: 7bit", "Encoding: base64");
+		break;
+	case M_CTEREMOVED:
+		replace(m, "Content-Transfer-Encoding: 7bit\n", "");
+		break;
+	case M_CTSECOND:
+		replace(m, "\n\n", "\nContent-Type: text/html\n\n");
+		break;
+	case M_ADDMIME:
+		replace(m, "\nTo:", "\nMIME-Version: 1.0\nTo:");
+		break;
+	case M_ADDCT:
+		replace(m, "\n\n", "\nContent-Type: text/html\n\n");
+		break;
+	case M_ADDCTE:
+		replace(m, "\n\n", "\nContent-Transfer-Encoding: base64\n\n");
+		break;
+	case M_CTREFOLD:
+		replace(m, "Content-Type: text/plain; charset=us-ascii",
+		    "CONTENT-TYPE :\ttext/plain;\n   charset=us-ascii ");
+		break;
+	case M_DISPOSITION:
+		replace(m, "\n\n", "\nContent-Disposition: attachment; "
+		    "filename=x.txt\n\n");
+		break;
+	}
+}
+
+static void
+mutate(int mut, struct sa *m, const struct sa *fld, const char *id2,
+    unsigned long long *now)
+{
+	struct sa	 t = SA_ZERO;
+	char		*p;
+	size_t		 i;
+
+	switch (mut) {
+	case M_COPY:
+		ck_assert_int_eq(sa_copyb(m, fld->s, fld->len), 0);
+		ck_assert_int_eq(sa_cats(m, other_msg), 0);
+		break;
+	case M_BODYBYTE:
+		replace(m, "brown fox.", "brown fox,");
+		break;
+	case M_BODYSPACE:
+		replace(m, "quick brown", "quick  brown");
+		break;
+	case M_BODYLINE:
+		ck_assert_int_eq(sa_cats(m, "P.S.\n"), 0);
+		break;
+	case M_SUBJECT:
+		replace(m, "Subject: Hello", "Subject: Hellp");
+		break;
+	case M_ADDCC:
+		replace(m, "\nTo:", "\nCc: eve@example.com\nTo:");
+		break;
+	case M_FROMCASE:
+		replace(m, "From: Alice <alice", "FROM:\tAlice\n   <alice");
+		break;
+	case M_KEYSWAP:
+		p = tagat(m, " k=");
+		memcpy(p, id2, STAMP_KEYIDLEN);
+		break;
+	case M_VERDICT:
+		replace(m, "verdict=clean;", "verdict=cleaned;");
+		break;
+	case M_TIME:
+		p = tagat(m, " t=");
+		p[9] = p[9] == '0' ? '1' : '0';
+		break;
+	case M_EXPIRED:
+		*now = T0 + MAXAGE + 1;
+		break;
+	case M_MAXAGE:
+		*now = T0 + MAXAGE;
+		break;
+	case M_FUTURE:
+		*now = T0 - STAMP_SKEW - 1;
+		break;
+	case M_SKEW:
+		*now = T0 - STAMP_SKEW;
+		break;
+	case M_SECOND:
+		ck_assert_int_eq(sa_cat(&t, fld), 0);
+		ck_assert_int_eq(sa_cat(&t, m), 0);
+		ck_assert_int_eq(sa_copyb(m, t.s, t.len), 0);
+		break;
+	case M_SECONDLATE:
+		replace(m, "\n\n",
+		    "\nX-Mailward-Status: v=1; verdict=clean\n\n");
+		break;
+	case M_LOWERSECOND:
+		replace(m, "\nTo:", "\nx-mailward-status: junk\nTo:");
+		break;
+	case M_REMOVED:
+		replace(m, fld->s, "");
+		break;
+	case M_INTOBODY:
+		replace(m, fld->s, "");
+		ck_assert_int_eq(sa_cat(m, fld), 0);
+		break;
+	case M_BADB64:
+		p = tagat(m, " s=");
+		p[10] = '!';
+		break;
+	case M_SIGFLIP:
+		p = tagat(m, " s=");
+		p[10] = p[10] == 'A' ? 'B' : 'A';
+		break;
+	case M_BHFLIP:
+		p = tagat(m, " bh=");
+		p[5] = p[5] == 'A' ? 'B' : 'A';
+		break;
+	case M_TRUNC:
+		p = tagat(m, " s=");
+		memcpy(p, "AAAA==", 6);
+		p += 6;
+		while (*p != '\n' || p[1] == ' ' || p[1] == '\t')
+			*p++ = ' ';
+		break;
+	case M_REORDER:
+		replace(m, "v=1; verdict=clean;", "verdict=clean; v=1;");
+		break;
+	case M_NEWTAG:
+		replace(m, "v=1;", "v=1; x=y;");
+		break;
+	case M_V2:
+		replace(m, "v=1;", "v=2;");
+		break;
+	case M_REFOLD:
+		/* unfold, then fold after every ';' with a TAB */
+		replace(m, fld->s, "");
+		for (i = 0; i + 1 < fld->len; i++) {
+			if (fld->s[i] != '\n')
+				ck_assert_int_eq(sa_catc(&t, fld->s[i]), 0);
+			if (fld->s[i] == ';')
+				ck_assert_int_eq(sa_cats(&t, "\n\t"), 0);
+		}
+		ck_assert_int_eq(sa_catc(&t, '\n'), 0);
+		ck_assert_int_eq(sa_cat(&t, m), 0);
+		ck_assert_int_eq(sa_copyb(m, t.s, t.len), 0);
+		break;
+	case M_CRLF:
+		for (i = 0; i < m->len; i++) {
+			if (m->s[i] == '\n')
+				ck_assert_int_eq(sa_catc(&t, '\r'), 0);
+			ck_assert_int_eq(sa_catc(&t, m->s[i]), 0);
+		}
+		ck_assert_int_eq(sa_copyb(m, t.s, t.len), 0);
+		break;
+	case M_TRAILING:
+		ck_assert_int_eq(sa_cats(m, "\n\n\r\n"), 0);
+		break;
+	case M_EMPTY:
+		ck_assert_int_eq(sa_copys(m, "X-Mailward-Status:\n"), 0);
+		ck_assert_int_eq(sa_cats(m, base_msg), 0);
+		break;
+	default:
+		mutate_mime(mut, m);
+		break;
+	}
+	sa_free(&t);
+}
+
+/* the message a forgery starts from */
+static const char *
+forged(int mut)
+{
+	switch (mut) {
+	case M_CTBOUNDARY:
+		return mime_msg;
+	case M_ADDMIME:
+	case M_ADDCT:
+	case M_ADDCTE:
+		return other_msg;		/* no MIME field at all */
+	default:
+		return base_msg;
+	}
+}
+
+START_TEST(stamp_forgery)
+{
+	EVP_PKEY	*k1 = newkey(), *k2 = newkey(), *keys[2];
+	struct stamp_in	 in = { k1, STAMP_CLEAN, T0, "clamav/1/2", 10 };
+	struct stamp	 st;
+	struct sa	 m = SA_ZERO, fld = SA_ZERO;
+	char		 id2[STAMP_KEYIDLEN + 1];
+	unsigned long long now = T0 + 5;
+	size_t		 removed, nkeys = 1;
+	int		 r, mut = forgeries[_i].mut;
+
+	ck_assert_int_eq(stamp_keyid(k2, id2), 0);
+	ck_assert_int_eq(stamp_apply(&m, &in, forged(mut),
+	    strlen(forged(mut)), &removed), STAMP_VALID);
+	field(&m, &fld);
+	ck_assert_int_eq(sa_0(&fld), 0);
+	mutate(mut, &m, &fld, id2, &now);
+	keys[0] = mut == M_UNKNOWNKEY ? k2 : k1;
+	keys[1] = k2;
+	if (mut == M_KEYSWAP)
+		nkeys = 2;
+	r = stamp_verify(&st, m.s, m.len, keys, nkeys, now, MAXAGE);
+	ck_assert_msg(r == forgeries[_i].want, "%s: got %s, want %s",
+	    forgeries[_i].name, stamp_strerror(r),
+	    stamp_strerror(forgeries[_i].want));
+	EVP_PKEY_free(k1);
+	EVP_PKEY_free(k2);
+	sa_free(&m);
+	sa_free(&fld);
+}
+END_TEST
+
+/* --- parsing --- */
+
+#define H44	"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+#define S88	"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" \
+		"AAAAAAAAAAAAAAAAAAAAAAAAAA=="
+#define HEAD	" v=1; verdict=clean; t=1; k=0123456789abcdef; e=x"
+#define TAIL	"; bh=" H44 "; hh=" H44 "; s=" S88
+
+static const struct { const char *in; int want; } parses[] = {
+	{ HEAD TAIL, STAMP_VALID },
+	{ " v=1;verdict=clean;t=0;k=0123456789abcdef;e=x;bh=" H44 ";hh=" H44
+	    ";s=" S88, STAMP_VALID },
+	/* white space is deleted, wherever it is */
+	{ " v = 1 ;\r\n\tverdict=cl ean; t=1; k=0123456789abcdef; e=x" TAIL,
+	    STAMP_VALID },
+	{ "v=1;\n verdict=cleaned; t=18446744073709551615; k=0123456789abcdef;"
+	    "\r\n e=a%2Cb,c/d:e+f" TAIL, STAMP_VALID },
+	{ HEAD "; ; bh=" H44 "; hh=" H44 "; s=" S88, STAMP_MALFORMED },
+	{ HEAD TAIL ";", STAMP_MALFORMED },		/* trailing ';' */
+	{ HEAD TAIL "; x=y", STAMP_MALFORMED },
+	{ HEAD "; bh=" H44 "; hh=" H44, STAMP_MALFORMED },	/* no s= */
+	{ " v=1; verdict=clean; t=01; k=0123456789abcdef; e=x" TAIL,
+	    STAMP_MALFORMED },
+	{ " v=1; verdict=clean; t=18446744073709551616; k=0123456789abcdef; e=x"
+	    TAIL, STAMP_MALFORMED },
+	{ " v=1; verdict=clean; t=-1; k=0123456789abcdef; e=x" TAIL,
+	    STAMP_MALFORMED },
+	{ " v=1; verdict=clean; t=1; k=0123456789ABCDEF; e=x" TAIL,
+	    STAMP_MALFORMED },
+	{ " v=1; verdict=clean; t=1; k=0123456789abcde; e=x" TAIL,
+	    STAMP_MALFORMED },
+	{ " v=1; verdict=infected; t=1; k=0123456789abcdef; e=x" TAIL,
+	    STAMP_MALFORMED },
+	{ " v=1; verdict=clean; t=1; k=0123456789abcdef; e=" TAIL,
+	    STAMP_MALFORMED },
+	{ " v=1; verdict=clean; t=1; k=0123456789abcdef; e=a\"b" TAIL,
+	    STAMP_MALFORMED },
+	{ " v=1; verdict=clean; t=1; k=0123456789abcdef; e=a=b" TAIL,
+	    STAMP_MALFORMED },
+	{ " v=2; verdict=clean; t=1; k=0123456789abcdef; e=x" TAIL,
+	    STAMP_MALFORMED },
+	{ HEAD "; bh=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=; hh=" H44
+	    "; s=" S88, STAMP_MALFORMED },		/* padding bits set */
+	{ HEAD "; bh=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==; hh=" H44
+	    "; s=" S88, STAMP_MALFORMED },		/* 31 bytes */
+	{ HEAD "; bh=" H44 "; hh=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	    "; s=" S88, STAMP_MALFORMED },		/* no padding */
+	{ HEAD "; bh=" H44 "; hh=" H44 "; s=AAAA" S88, STAMP_MALFORMED },
+	{ HEAD "; bh=AAAAAAAAAAAAAAAAAAAA=AAAAAAAAAAAAAAAAAAAAAA=; hh=" H44
+	    "; s=" S88, STAMP_MALFORMED },		/* '=' inside */
+	{ HEAD "; bh=" H44 "; hh=" H44 "; s=" S88 "\x7f", STAMP_MALFORMED },
+	{ HEAD "; bh=" H44 "; hh=" H44 "; s=" S88 "\xc3\xa9", STAMP_MALFORMED },
+	{ "", STAMP_MALFORMED },
+	{ ";;;;;;;", STAMP_MALFORMED },
+	{ "v;verdict;t;k;e;bh;hh;s", STAMP_MALFORMED },
+};
+
+START_TEST(stamp_parse_table)
+{
+	struct stamp	 st;
+
+	ck_assert_int_eq(stamp_parse(&st, parses[_i].in, strlen(parses[_i].in)),
+	    parses[_i].want);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("stamp");
+	TCase	*tc = tcase_create("stamp");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, stamp_canonbody_table, 0,
+	    sizeof bodies / sizeof bodies[0]);
+	tcase_add_loop_test(tc, stamp_canonhdrs_table, 0,
+	    sizeof hdrs / sizeof hdrs[0]);
+	tcase_add_loop_test(tc, stamp_engine_table, 0,
+	    sizeof engines / sizeof engines[0]);
+	tcase_add_test(tc, stamp_engine_cap);
+	tcase_add_test(tc, stamp_key_pem);
+	tcase_add_test(tc, stamp_golden);
+	tcase_add_loop_test(tc, stamp_roundtrip, 0,
+	    sizeof trips / sizeof trips[0]);
+	tcase_add_test(tc, stamp_apply_refusals);
+	tcase_add_loop_test(tc, stamp_forgery, 0,
+	    sizeof forgeries / sizeof forgeries[0]);
+	tcase_add_loop_test(tc, stamp_parse_table, 0,
+	    sizeof parses / sizeof parses[0]);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
