@@ -15,13 +15,21 @@
 typedef int (*stamp_sinkfn)(void *, const char *, size_t);
 
 /* mailward-stamp(5) section 8; the last three decide how the body is
- * decoded, so that a stamp cannot be moved onto another reading of it */
-static const char *const hnames[] = {
-	"from", "to", "cc", "subject", "date", "message-id", "mime-version",
-	"content-type", "content-transfer-encoding"
+ * decoded, so that a stamp cannot be moved onto another reading of it,
+ * and keep their white space: a boundary="a  b" is no boundary="a b" */
+static const struct {
+	const char	*name;
+	int		 mime;
+} hnames[] = {
+	{ "from", 0 }, { "to", 0 }, { "cc", 0 }, { "subject", 0 },
+	{ "date", 0 }, { "message-id", 0 }, { "mime-version", 1 },
+	{ "content-type", 1 }, { "content-transfer-encoding", 1 }
 };
 
+#define ISWSP(c)	((c) == ' ' || (c) == '\t')
+
 static int	canon_body(const char *, size_t, stamp_sinkfn, void *);
+static int	canon_mime(struct sa *, const char *, size_t);
 static int	canon_value(struct sa *, const char *, size_t);
 
 static int
@@ -71,7 +79,8 @@ stamp_canonbody(const char *b, size_t n, struct sa *out)
 	return canon_body(b, n, sink_sa, out);
 }
 
-/* Unfolded, runs of SP and HTAB made one SP, none at either end. */
+/* Unfolded (every LF, and a CR before it, deleted), runs of SP and HTAB
+ * made one SP, none at either end: the six fields of RFC 5322. */
 static int
 canon_value(struct sa *out, const char *v, size_t n)
 {
@@ -95,6 +104,30 @@ canon_value(struct sa *out, const char *v, size_t n)
 	return 0;
 }
 
+/* Unfolded (a line end before SP or HTAB deleted), SP and HTAB at
+ * either end deleted, every other byte kept as it is. */
+static int
+canon_mime(struct sa *out, const char *v, size_t n)
+{
+	size_t	 i, start = out->len, keep = out->len;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] == '\r' && i + 2 < n && v[i + 1] == '\n' &&
+		    ISWSP(v[i + 2]))
+			continue;
+		if (v[i] == '\n' && i + 1 < n && ISWSP(v[i + 1]))
+			continue;
+		if (ISWSP(v[i]) && out->len == start)
+			continue;
+		if (sa_catc(out, v[i]) == -1)
+			return -1;
+		if (!ISWSP(v[i]))
+			keep = out->len;
+	}
+	out->len = keep;
+	return 0;
+}
+
 int
 stamp_canonhdrs(const char *msg, size_t n, struct sa *out)
 {
@@ -102,23 +135,25 @@ stamp_canonhdrs(const char *msg, size_t n, struct sa *out)
 	struct hdr_field f;
 	size_t		 i;
 	int		 r, found;
+	int		(*canon)(struct sa *, const char *, size_t);
 
 	for (i = 0; i < sizeof hnames / sizeof hnames[0]; i++) {
+		canon = hnames[i].mime ? canon_mime : canon_value;
 		hdr_init(&h, msg, n);
 		found = 0;
 		while ((r = hdr_next(&h, &f)) == HDR_FIELD) {
-			if (!hdr_nameis(&f, hnames[i]))
+			if (!hdr_nameis(&f, hnames[i].name))
 				continue;
 			found = 1;
-			if (sa_cats(out, hnames[i]) == -1 ||
+			if (sa_cats(out, hnames[i].name) == -1 ||
 			    sa_catc(out, ':') == -1 ||
-			    canon_value(out, f.value, f.valuelen) == -1 ||
+			    canon(out, f.value, f.valuelen) == -1 ||
 			    sa_catb(out, "\r\n", 2) == -1)
 				return STAMP_ERROR;
 		}
 		if (r == HDR_TOOLONG || r == HDR_TOOMANY)
 			return STAMP_MALFORMED;
-		if (!found && (sa_cats(out, hnames[i]) == -1 ||
+		if (!found && (sa_cats(out, hnames[i].name) == -1 ||
 		    sa_cats(out, ":\r\n") == -1))
 			return STAMP_ERROR;
 	}

@@ -7,7 +7,7 @@
 # implementation (t/stampcheck.py, from mailward-stamp(5)) both ways.
 . "${0%/*}/lib.sh"
 need stamp-status mailward-keygen openssl python3
-plan 59
+plan 64
 
 check=$(cd "${0%/*}" && pwd)/stampcheck.py
 mktemp_T
@@ -230,6 +230,26 @@ forge "Content-Transfer-Encoding changed" \
 forge "MIME-Version added to a message without one" \
     's/^To: bob@example\.net$/&\
 MIME-Version: 1.0/' "$T/m1.out"
+
+# their white space is signed as it stands (mailward-stamp(5) section
+# 8): the delimiters are "--a  b", and the "--a b" lines are text
+sed -e 's/boundary="b1"/boundary="a  b"/' -e 's/^--b1/--a  b/' \
+    -e 's/^--b2/--a b/' "$T/m3" >"$T/m4"
+spool "$T/m4" 'verdict clean' 'scanned clamav/1/2'
+stamp "$T/m4.in" "$T/m4.out"
+verify "$T/m4.out" -K "$K"
+ok $? "a boundary with two SP in it is stamped and verifies"
+forge "the boundary's two SP made one" 's/boundary="a  b"/boundary="a b"/' \
+    "$T/m4.out"
+sed 's/; boundary="a  b"$/;\
+ boundary="a\
+  b"/' "$T/m4.out" >"$T/refold"
+cmp -s "$T/refold" "$T/m4.out" && diag "refold: sed changed nothing"
+verify "$T/refold" -K "$K"
+is "$?:${line%% key=*}" "0:valid verdict=clean" \
+    "Content-Type refolded at two of its SP: still valid"
+is "$("$PYTHON" "$check" "$K/status.pub" "$(date +%s)" 604800 \
+    <"$T/refold")" "valid" "refolded: stampcheck.py agrees"
 
 # stamps from the independent implementation: old, future, fresh
 now=$(date +%s)

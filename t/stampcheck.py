@@ -25,6 +25,7 @@ import tempfile
 
 NAMES = [b"from", b"to", b"cc", b"subject", b"date", b"message-id",
          b"mime-version", b"content-type", b"content-transfer-encoding"]
+MIME = NAMES[6:]
 TAGS = ["v", "verdict", "t", "k", "e", "bh", "hh", "s"]
 FIELD = re.compile(rb"([\x21-\x39\x3b-\x7e]+)[ \t]*:")
 LONGNAME = re.compile(rb"[\x21-\x39\x3b-\x7e]{1025}")
@@ -87,14 +88,21 @@ def canon_body(b):
 
 
 def canon_value(v):
+    """from, to, cc, subject, date, message-id"""
     v = re.sub(rb"\r?\n", b"", v)
     return re.sub(rb"[ \t]+", b" ", v).strip(b" ")
+
+
+def canon_mime(v):
+    """mime-version, content-type, content-transfer-encoding"""
+    return re.sub(rb"\r?\n(?=[ \t])", b"", v).strip(b" \t")
 
 
 def canon_headers(fields):
     out = b""
     for n in NAMES:
-        vals = [canon_value(v) for name, v in fields if name.lower() == n]
+        canon = canon_mime if n in MIME else canon_value
+        vals = [canon(v) for name, v in fields if name.lower() == n]
         for v in vals or [b""]:
             out += n + b":" + v + b"\r\n"
     return out

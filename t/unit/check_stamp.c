@@ -94,8 +94,24 @@ static const struct { struct bytes in; const char *want; } hdrs[] = {
 	/* the MIME fields: in list order, whatever order they came in */
 	{ S("Content-Transfer-Encoding: base64\nContent-Type: text/plain\n"
 	    "MIME-Version: 1.0\n\n"), MIME("1.0", "text/plain", "base64") },
+	/* they are unfolded and trimmed, but keep their white space */
 	{ S("content-type: multipart/mixed;\n\tboundary=\"b1\"\n\n"),
-	    MIME("", "multipart/mixed; boundary=\"b1\"", "") },
+	    MIME("", "multipart/mixed;\tboundary=\"b1\"", "") },
+	{ S("Content-Type:  multipart/mixed;  boundary=\"a  b\" \t\n\n"),
+	    MIME("", "multipart/mixed;  boundary=\"a  b\"", "") },
+	{ S("Content-Type: a;\r\n b\r\n\r\n"), MIME("", "a; b", "") },
+	{ S("Content-Type: a; \n\tb=\"c\n d\"\n\n"),
+	    MIME("", "a; \tb=\"c d\"", "") },	/* a fold in quotes too */
+	{ S("Content-Type:\n a\n  \n\tb\n \n\n"),
+	    MIME("", "a  \tb", "") },		/* blank continuation lines */
+	{ S("MIME-Version:\t1.0\t\nContent-Transfer-Encoding: \n \t\n\n"),
+	    MIME("1.0", "", "") },		/* all white: empty */
+	{ S("Content-Type: a\rb \r\n c\r\n\r\n"), MIME("", "a\rb  c", "") },
+	{ S("Content-Type: a\r\r\n b\n\n"), MIME("", "a\r b", "") },
+	{ S("Subject: a  b\nContent-Type: a  b\n\n"),
+	    "from:\r\nto:\r\ncc:\r\nsubject:a b\r\ndate:\r\nmessage-id:\r\n"
+	    "mime-version:\r\ncontent-type:a  b\r\n"
+	    "content-transfer-encoding:\r\n" },	/* the others do not */
 	{ S("MIME-Version: 1.0 (x)\r\nCONTENT-TYPE : Text/Plain\r\n\r\n"),
 	    MIME("1.0 (x)", "Text/Plain", "") },	/* case is kept */
 	{ S("Content-Type: a\nContent-Type: b\n\n"),
@@ -251,25 +267,25 @@ END_TEST
 static const char golden_msg[] = "From: A <a@example.org>\n"
     "To: b@example.net\nSubject:  golden\n\tfolded  subject \n"
     "Date: Thu, 1 Jan 2026 00:00:00 +0000\nMessage-ID: <g@example.org>\n"
-    "MIME-Version: 1.0\nContent-Type: text/plain;\n charset=us-ascii\n"
+    "MIME-Version: 1.0\nContent-Type: text/plain;\n\tcharset=us-ascii\n"
     "\nHello.\n\n\n";
 static const char golden_hdr[] =
     "X-Mailward-Status: v=1; verdict=cleaned; t=1767225600; "
     "k=21fe31dfa154a261;\n"
     " e=clamav/1.0.7/27450,clamd/x%3Dy;\n"
     " bh=yZQq1c8wjBl0fZ4Wc/oraMCAG1mZJv5v/hlvyFy+t6A=;\n"
-    " hh=pBjqpt1jn5tluP5hUrkcDJfhGVHD5JPq4S4njQZG3Bs=;\n"
-    " s=UxPNXz5wXIAblXTTv5bLhtiQVK1zU1QMjQtFA40EA7s6xdm7wgNQwjFb+JZQ7G9tCGuT"
-    "Hbb0w+X\n PYoOWoNgKBg==\n";
+    " hh=GaufkYc/bp+gD3tB2JhYI1Ozd66XnjGr7rlCOLJQZ+c=;\n"
+    " s=D4/HBFZLroDYJVeZk3NFhY0myfBRi51y8L4r2J5NMKJ1aj6Vkx/zbSkdTWBSbCZ6bHvE"
+    "oGKr88U\n 9NboYVzgBDQ==\n";
 static const char golden_canon[] = "from:A <a@example.org>\r\n"
     "to:b@example.net\r\ncc:\r\nsubject:golden folded subject\r\n"
     "date:Thu, 1 Jan 2026 00:00:00 +0000\r\nmessage-id:<g@example.org>\r\n"
-    "mime-version:1.0\r\ncontent-type:text/plain; charset=us-ascii\r\n"
+    "mime-version:1.0\r\ncontent-type:text/plain;\tcharset=us-ascii\r\n"
     "content-transfer-encoding:\r\n";
 static const char golden_tbs[] = "v=1; verdict=cleaned; t=1767225600; "
     "k=21fe31dfa154a261; e=clamav/1.0.7/27450,clamd/x%3Dy; "
     "bh=yZQq1c8wjBl0fZ4Wc/oraMCAG1mZJv5v/hlvyFy+t6A=; "
-    "hh=pBjqpt1jn5tluP5hUrkcDJfhGVHD5JPq4S4njQZG3Bs=";
+    "hh=GaufkYc/bp+gD3tB2JhYI1Ozd66XnjGr7rlCOLJQZ+c=";
 
 START_TEST(stamp_golden)
 {
@@ -323,6 +339,15 @@ static const char mime_msg[] = "From: Mallory <m@example.com>\n"
     "--b2\nContent-Type: application/octet-stream\n"
     "Content-Transfer-Encoding: base64\n\nTVqQAAMAAAAEAAAA//8AALgAAAAA\n"
     "--b2--\n--b1--\n";
+/* the same with a boundary of two words: the delimiters are "--a  b",
+ * and a "--a b" line is text */
+static const char mimews_msg[] = "From: Mallory <m@example.com>\n"
+    "To: bob@example.net\nSubject: Report\nMIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"a  b\"\n\n"
+    "--a  b\nContent-Type: text/plain\n\nSee below.\n"
+    "--a b\nContent-Type: application/octet-stream\n"
+    "Content-Transfer-Encoding: base64\n\nTVqQAAMAAAAEAAAA//8AALgAAAAA\n"
+    "--a b--\n--a  b--\n";
 
 static const struct { struct bytes in; size_t removed; } trips[] = {
 	{ S(base_msg), 0 },
@@ -432,7 +457,9 @@ enum mut {
 	M_LOWERSECOND, M_REMOVED, M_INTOBODY, M_BADB64, M_SIGFLIP, M_BHFLIP,
 	M_TRUNC, M_REORDER, M_NEWTAG, M_V2, M_REFOLD, M_CRLF, M_TRAILING,
 	M_EMPTY, M_CTTYPE, M_CTBOUNDARY, M_CTECHANGE, M_CTEREMOVED,
-	M_CTSECOND, M_ADDMIME, M_ADDCT, M_ADDCTE, M_CTREFOLD, M_DISPOSITION
+	M_CTSECOND, M_ADDMIME, M_ADDCT, M_ADDCTE, M_CTREFOLD, M_CTWSRUN,
+	M_CTWSTAB, M_CTFOLDTAB, M_CTFOLDADD, M_CTWSREFOLD, M_CTWSQREFOLD,
+	M_DISPOSITION
 };
 
 static const struct {
@@ -481,7 +508,20 @@ static const struct {
 	{ "MIME-Version added", M_ADDMIME, STAMP_HEADERS },
 	{ "Content-Type added", M_ADDCT, STAMP_HEADERS },
 	{ "Content-Transfer-Encoding added", M_ADDCTE, STAMP_HEADERS },
-	{ "Content-Type: name case and folding", M_CTREFOLD, STAMP_VALID },
+	{ "Content-Type: name case, refolded at a SP, white space at the ends",
+	    M_CTREFOLD, STAMP_VALID },
+	/* white space inside them is kept (section 8) */
+	{ "Content-Type: boundary's two SP made one", M_CTWSRUN,
+	    STAMP_HEADERS },
+	{ "Content-Type: boundary's SP made HTAB", M_CTWSTAB, STAMP_HEADERS },
+	{ "Content-Type: folded with a HTAB for the SP", M_CTFOLDTAB,
+	    STAMP_HEADERS },
+	{ "Content-Type: a fold that adds white space", M_CTFOLDADD,
+	    STAMP_HEADERS },
+	{ "Content-Type: refolded at an existing SP", M_CTWSREFOLD,
+	    STAMP_VALID },
+	{ "Content-Type: refolded at a SP inside the quotes", M_CTWSQREFOLD,
+	    STAMP_VALID },
 	/* mailward-stamp(5) section 8: not covered */
 	{ "Content-Disposition added", M_DISPOSITION, STAMP_VALID },
 };
@@ -571,7 +611,25 @@ mutate_mime(int mut, struct sa *m)
 		break;
 	case M_CTREFOLD:
 		replace(m, "Content-Type: text/plain; charset=us-ascii",
-		    "CONTENT-TYPE :\ttext/plain;\n   charset=us-ascii ");
+		    "CONTENT-TYPE :\ttext/plain;\n charset=us-ascii \t");
+		break;
+	case M_CTWSRUN:
+		replace(m, "boundary=\"a  b\"", "boundary=\"a b\"");
+		break;
+	case M_CTWSTAB:
+		replace(m, "boundary=\"a  b\"", "boundary=\"a\t b\"");
+		break;
+	case M_CTFOLDTAB:
+		replace(m, "text/plain; charset", "text/plain;\n\tcharset");
+		break;
+	case M_CTFOLDADD:
+		replace(m, "text/plain; charset", "text/plain;\n  charset");
+		break;
+	case M_CTWSREFOLD:
+		replace(m, "mixed; boundary", "mixed;\n boundary");
+		break;
+	case M_CTWSQREFOLD:
+		replace(m, "boundary=\"a  b\"", "boundary=\"a\n  b\"");
 		break;
 	case M_DISPOSITION:
 		replace(m, "\n\n", "\nContent-Disposition: attachment; "
@@ -723,6 +781,11 @@ forged(int mut)
 	switch (mut) {
 	case M_CTBOUNDARY:
 		return mime_msg;
+	case M_CTWSRUN:
+	case M_CTWSTAB:
+	case M_CTWSREFOLD:
+	case M_CTWSQREFOLD:
+		return mimews_msg;
 	case M_ADDMIME:
 	case M_ADDCT:
 	case M_ADDCTE:
