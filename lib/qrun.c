@@ -218,15 +218,8 @@ qrun_loop(struct qrun *q)
 	for (;;) {
 		now = qwatch_now();
 		qrun_reap(q, now);
-		if (selfpipe_seen(SIGHUP))
+		if (qwatch_step(&p->w, now, &p->stopping, &p->err))
 			q->hup = 1;
-		if (selfpipe_seen(SIGTERM) | selfpipe_seen(SIGINT))
-			p->stopping = 1;
-		if (!p->stopping && now >= p->w.nextscan &&
-		    qwatch_scan(&p->w, now) == -1) {
-			p->err = errno;		/* drain, then fail */
-			p->stopping = 1;
-		}
 		if (!p->stopping)
 			qrun_dispatch(q, now);
 		qrun_timeouts(q, now);

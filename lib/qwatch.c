@@ -7,12 +7,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "qrun.h"
 #include "qtab.h"
+#include "selfpipe.h"
 #include "qwatch.h"
 #include "sa.h"
 #include "spool.h"
@@ -211,4 +213,19 @@ qwatch_next(const struct qwatch *w)
 		if (e->when < due)
 			due = e->when;
 	return due;
+}
+
+int
+qwatch_step(struct qwatch *w, unsigned long long now, int *stopping,
+    int *err)
+{
+	int	 hup = selfpipe_seen(SIGHUP);
+
+	if (selfpipe_seen(SIGTERM) | selfpipe_seen(SIGINT))
+		*stopping = 1;
+	if (!*stopping && now >= w->nextscan && qwatch_scan(w, now) == -1) {
+		*err = errno;
+		*stopping = 1;
+	}
+	return hup;
 }

@@ -57,6 +57,10 @@ void	qwatch_due(struct qwatch *, unsigned long long);
 unsigned long long qwatch_next(const struct qwatch *);
 
 unsigned long long qwatch_now(void);
+/* The step every loop takes first: SIGTERM or SIGINT sets *stopping; a
+ * rescan when due, whose failure sets *err and *stopping (drain, then
+ * fail).  1 if SIGHUP was seen (selfpipe.h), else 0. */
+int	qwatch_step(struct qwatch *, unsigned long long, int *, int *);
 /* A poll() timeout in ms until due (QWATCH_NEVER: -1), capped at 1 h. */
 int	qwatch_ms(unsigned long long, unsigned long long);
 

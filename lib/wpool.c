@@ -330,15 +330,8 @@ wpool_loop(struct wpool *pl, struct sa *err)
 	for (;;) {
 		now = qwatch_now();
 		wslot_reap(pl, now);
-		if (selfpipe_seen(SIGHUP))
+		if (qwatch_step(&p->w, now, &p->stopping, &p->err))
 			p->reload = 1;
-		if (selfpipe_seen(SIGTERM) | selfpipe_seen(SIGINT))
-			p->stopping = 1;
-		if (!p->stopping && now >= p->w.nextscan &&
-		    qwatch_scan(&p->w, now) == -1) {
-			p->err = errno;		/* drain, then fail */
-			p->stopping = 1;
-		}
 		wpool_reload(pl, now);
 		if (!p->stopping)
 			wpool_dispatch(pl, now);
