@@ -135,6 +135,7 @@ cav_limits_default(struct cav_limits *l)
 	l->pcrematch = 100000;
 	l->pcrerecmatch = 2000;
 	l->pcremaxfilesize = 100ULL << 20;
+	l->nocache = 0;
 }
 
 static int
@@ -221,6 +222,11 @@ cav_engine_load(const char *dir, const struct cav_limits *l,
 	e->maxfilesize = l->maxfilesize;
 	if (cav_limits_set(e->cl, l, err) == -1)
 		goto fail;
+	if (l->nocache && (rc = cl_engine_set_num(e->cl,
+	    CL_ENGINE_DISABLE_CACHE, 1)) != CL_SUCCESS) {
+		cav_errf(err, "nocache: %s", cl_strerror(rc));
+		goto fail;
+	}
 	if ((rc = cl_load(dir, e->cl, &e->sigs, CL_DB_STDOPT)) != CL_SUCCESS) {
 		cav_errf(err, "cl_load %s: %s", dir, cl_strerror(rc));
 		goto fail;
@@ -514,7 +520,9 @@ cav_scan_leaf(const struct cav_engine *e, const char *buf, size_t len,
 	struct cav_scan	 s;
 
 	cav_start(&s, e, r);
-	if (len == 0)		/* nothing to map; nothing to find */
+	/* nothing to map, or less than libclamav looks at (it answers
+	 * CLEAN for 5 bytes or fewer without inspecting them) */
+	if (len <= CAV_TINY)
 		return r->verdict = CAV_CLEAN;
 	if (len >= 6 && memcmp(buf, "Rar!\x1a\x07", 6) == 0)
 		cav_note(&s, CAV_F_UNSCANNABLE, "rar");	/* however typed */

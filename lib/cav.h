@@ -37,12 +37,15 @@
 #include <stddef.h>
 
 #define CAV_ERRSZ	256
+#define CAV_TINY	5	/* leaves this small are CLEAN unscanned:
+				 * libclamav 1.4 ignores them too */
 #define CAV_NAMESZ	1024	/* all signature names of one scan */
 #define CAV_WHATSZ	256
 
-/* libclamav's limits; every field must be non-zero (0 would mean "no
+/* libclamav's limits; every limit must be non-zero (0 would mean "no
  * limit" to libclamav).  cav_limits_default() fills libclamav 1.4's own
- * defaults except scansize (100 MiB) and scantime (60 s). */
+ * defaults except scansize (100 MiB) and scantime (60 s), and leaves
+ * libclamav's clean-file cache on (nocache 0). */
 struct cav_limits {
 	unsigned long long	 maxscansize;	/* bytes read from one scan */
 	unsigned long long	 maxfilesize;	/* bytes of a file or member */
@@ -52,6 +55,8 @@ struct cav_limits {
 	unsigned long long	 pcrematch;	/* PCRE match limit */
 	unsigned long long	 pcrerecmatch;	/* PCRE recursion limit */
 	unsigned long long	 pcremaxfilesize; /* bytes for PCRE */
+	int			 nocache;	/* 1: no clean-file cache
+						 * (benchmarks); default 0 */
 };
 
 struct cav_err {
