@@ -4,9 +4,10 @@
  * mailward-setup ROLE DIR [options]; see mailward-setup(1).  As root it
  * first creates the service users (lib/mwuser.c), then gives each spool
  * to its consumer (lib/mwhome.c); run scripts drop privileges with
- * s6-setuidgid and s6-envuidgid (lib/svcdir.c).  Control files that
- * exist are kept unless an option names them; run scripts are always
- * rewritten (atomically). */
+ * s6-setuidgid and s6-envuidgid (lib/svcdir.c).  A scanner also gets
+ * its status key pair in keys/ (lib/keydir.c, shared with
+ * mailward-keygen).  Control files that exist are kept unless an option
+ * names them; run scripts are always rewritten (atomically). */
 #include "sysdeps.h"
 
 #include <sys/stat.h>
@@ -27,16 +28,20 @@
 #include "progdir.h"
 #include "sa.h"
 #include "setupopt.h"
+#include "stamp.h"
 #include "svcdir.h"
 
 #define USAGE "usage: mailward-setup scanner|gateway DIR [--listen IP:PORT] " \
 	"[--me NAME] [--next-hop HOST[:PORT]] [--subscriber ADDR]... " \
 	"[--maildir ADDR=PATH]... [--tls-cert FILE --tls-key FILE] " \
-	"[--libexec DIR] [--softlimit MIB]"
+	"[--libexec DIR] [--softlimit MIB] [--softlimit-scan MIB] " \
+	"[--databases DIR]"
 #define MAXFILE		(1UL << 20)	/* a certificate or key we copy */
 #define DEF_LISTEN	"0.0.0.0:25"
 #define DEF_MAXCONN	40UL
 #define DEF_SOFTLIMIT	512UL		/* MiB for smtpd and spool-run */
+#define DEF_SOFTSCAN	8192UL		/* MiB for the scan stage: 2 engines */
+#define DEF_DATABASES	"/var/lib/clamav"
 
 #ifndef MW_LIBEXECDIR
 #define MW_LIBEXECDIR "/usr/local/libexec/mailward"
@@ -44,27 +49,38 @@
 
 /* Each role's services, in the order they are written: PROG [ARGS] from
  * libexec, then FILTER (spool-run's PROG) if set, as USER when root.  A
- * tcp service runs PROG under tcpserver on control/listen instead. */
-#define SCANNER		1
-#define GATEWAY		2
+ * tcp service runs PROG under tcpserver on control/listen instead.  The
+ * scanner's stamp service sends what stamp-status refuses (exit 100:
+ * nothing it may sign) to the quarantine, where the scan stage puts
+ * what it cannot clean; quarantined messages never reach queue/stamp. */
+#define SCANNER		MWHOME_SCANNER
+#define GATEWAY		MWHOME_GATEWAY
+enum { NOLIMIT, LIMIT, SCANLIMIT };	/* s6-softlimit: none, MiB, scan's */
 static const struct service {
 	const char	*name;
 	int		 roles;
-	int		 limit;		/* under s6-softlimit */
+	int		 limit;
 	int		 tcp;
 	const char	*user;		/* as root */
 	const char	*prog;
 	const char	*args;
 	const char	*filter;
 } services[] = {
-	{ "smtpd", SCANNER | GATEWAY, 1, 1, "mwrecv", "smtp-recv", NULL, NULL },
-	{ "incoming", SCANNER, 1, 0, "mwqueue", "spool-run",
-	    "-o queue/outbound -f queue/failed queue/incoming", NULL },
-	{ "incoming", GATEWAY, 1, 0, "mwqueue", "spool-run",
+	{ "smtpd", SCANNER | GATEWAY, LIMIT, 1, "mwrecv", "smtp-recv", NULL,
+	    NULL },
+	{ "incoming", SCANNER, LIMIT, 0, "mwqueue", "spool-run",
+	    "-o queue/scan -f queue/failed queue/incoming", NULL },
+	{ "scan", SCANNER, SCANLIMIT, 0, "mwscan", "scan-stage-clamav",
+	    "-D -i queue/scan -o queue/stamp -q queue/quarantine", NULL },
+	{ "stamp", SCANNER, LIMIT, 0, "mwstamp", "spool-run",
+	    "-o queue/outbound -f queue/quarantine queue/stamp",
+	    "stamp-status -k keys/status.key" },
+	{ "incoming", GATEWAY, LIMIT, 0, "mwqueue", "spool-run",
 	    "-o queue/local -f queue/failed queue/incoming", NULL },
-	{ "local", GATEWAY, 1, 0, "mwdeliver", "spool-run",
+	{ "local", GATEWAY, LIMIT, 0, "mwdeliver", "spool-run",
 	    "-f queue/failed queue/local", "deliver-maildir" },
-	{ "relay", SCANNER | GATEWAY, 0, 0, "mwrelay", "relay", NULL, NULL },
+	{ "relay", SCANNER | GATEWAY, NOLIMIT, 0, "mwrelay", "relay", NULL,
+	    NULL },
 };
 
 static struct mwhome home = MWHOME_ZERO;
@@ -237,6 +253,17 @@ control_tls(const struct setupopt *o)
 }
 
 static void
+control_scanner(const struct setupopt *o)
+{
+	if (o->gateway)
+		return;
+	control_puts("softlimitscan", o->softlimitscan ? o->softlimitscan :
+	    "8192", !!o->softlimitscan);
+	control_puts("databases", o->databases ? o->databases :
+	    DEF_DATABASES, !!o->databases);
+}
+
+static void
 control_write(const struct setupopt *o)
 {
 	struct sa	 r = SA_ZERO;
@@ -276,6 +303,7 @@ control_write(const struct setupopt *o)
 		control_puts("routes", "# DOMAIN NEXTHOP [tls=require];"
 		    " no route: DNS MX", 0);
 	control_tls(o);
+	control_scanner(o);
 }
 
 static void
@@ -298,13 +326,30 @@ maildirs_make(const struct setupopt *o)
 	sa_free(&fn);
 }
 
+/* The scan stage's work directory (libclamav's temporary files) and
+ * the status key pair, which only mwstamp can read. */
+static void
+scanner_make(const struct setupopt *o)
+{
+	char	 kid[STAMP_KEYIDLEN + 1];
+	int	 made;
+
+	if (o->gateway)
+		return;
+	dir_make("tmp", 0700, "mwscan", NULL);
+	if (mwhome_keys(&home, "keys", "mwstamp", kid, &made) == -1)
+		die_home();
+	(void)printf("mailward-setup: %s status key %s; the gateways need "
+	    "%s/keys/status.pub\n", made ? "new" : "kept the", kid, absdir.s);
+}
+
 /* --- services ----------------------------------------------------------- */
 
 struct home {
 	struct sa	 me;
 	struct sa	 listen;
 	unsigned long	 maxconn;
-	unsigned long	 softlimit;	/* MiB, 0 = none */
+	unsigned long	 softlimit[3];	/* MiB by enum limit, 0 = none */
 };
 
 static void
@@ -323,7 +368,9 @@ home_read(struct home *h)
 	if (control_readuint("control/concurrencysmtpd", 1, 10000,
 	    DEF_MAXCONN, &h->maxconn, &err) == -1 ||
 	    control_readuint("control/softlimit", 0, 65536, DEF_SOFTLIMIT,
-	    &h->softlimit, &err) == -1) {
+	    &h->softlimit[LIMIT], &err) == -1 ||
+	    control_readuint("control/softlimitscan", 0, 65536, DEF_SOFTSCAN,
+	    &h->softlimit[SCANLIMIT], &err) == -1) {
 		mwlog(MWLOG_FATAL, "%.*s", (int)err.len, err.s);
 		exit(MW_TEMP);
 	}
@@ -361,7 +408,7 @@ static void
 services_make(const struct setupopt *o)
 {
 	const struct service *sv;
-	struct home	 h = { SA_ZERO, SA_ZERO, 0, 0 };
+	struct home	 h = { SA_ZERO, SA_ZERO, 0, { 0, 0, 0 } };
 	struct svcdir	 d;
 	struct sa	 cmd = SA_ZERO;
 
@@ -374,7 +421,7 @@ services_make(const struct setupopt *o)
 		d.name = sv->name;
 		d.role = o->role;
 		d.home = absdir.s;
-		d.softlimit = sv->limit ? h.softlimit << 20 : 0;
+		d.softlimit = h.softlimit[sv->limit] << 20;
 		d.user = home.asroot && !sv->tcp ? sv->user : NULL;
 		d.cmd = cmd.s;
 		d.loguser = home.asroot ? "mwlog" : NULL;
@@ -440,9 +487,10 @@ main(int argc, char **argv)
 	home_enter(o.dir);
 	role_check(&o);
 	control_write(&o);
-	if (mwhome_queues(&home) == -1)
+	if (mwhome_queues(&home, o.gateway ? GATEWAY : SCANNER) == -1)
 		die_home();
 	maildirs_make(&o);
+	scanner_make(&o);
 	services_make(&o);
 	setupopt_free(&o);
 	return 0;

@@ -10,18 +10,29 @@
 #include <unistd.h>
 
 #include "afile.h"
+#include "keydir.h"
 #include "mwhome.h"
 #include "mwuser.h"
 #include "sa.h"
 #include "spool.h"
 
-/* Owner = the consumer, group = the producers' group. */
+#define S	MWHOME_SCANNER
+#define G	MWHOME_GATEWAY
+/* Owner = the consumer, group = the producers' group.  The quarantine
+ * has no consumer yet: the scan stage owns it, and stamp's spool-run
+ * (in group mwscan) moves the messages stamp-status refuses there. */
 const struct mwhome_spool mwhome_spools[] = {
-	{ "incoming",	"mwqueue",	"mwrecv" },
-	{ "outbound",	"mwrelay",	"mwqueue" },
-	{ "local",	"mwdeliver",	"mwqueue" },
-	{ "failed",	"mwqueue",	"mwqueue" },
+	{ "incoming",	"mwqueue",	"mwrecv",	S | G },
+	{ "scan",	"mwscan",	"mwqueue",	S },
+	{ "stamp",	"mwstamp",	"mwscan",	S },
+	{ "quarantine",	"mwscan",	"mwscan",	S },
+	{ "outbound",	"mwrelay",	"mwstamp",	S },
+	{ "outbound",	"mwrelay",	"mwqueue",	G },
+	{ "local",	"mwdeliver",	"mwqueue",	G },
+	{ "failed",	"mwqueue",	"mwqueue",	S | G },
 };
+#undef S
+#undef G
 const size_t mwhome_nspools = sizeof mwhome_spools / sizeof mwhome_spools[0];
 
 static int	mwhome_fail(struct mwhome *, const char *, const char *);
@@ -127,7 +138,7 @@ mwhome_control(struct mwhome *h, const char *name, const char *data,
 }
 
 int
-mwhome_queues(struct mwhome *h)
+mwhome_queues(struct mwhome *h, int role)
 {
 	static const char *const sub[] = { "", "/tmp", "/new" };
 	const struct mwhome_spool *q;
@@ -137,7 +148,8 @@ mwhome_queues(struct mwhome *h)
 
 	r = mwhome_mkdir(h, "queue", 0755, NULL, NULL);
 	for (i = 0; r == 0 && i < mwhome_nspools; i++)
-		for (q = &mwhome_spools[i], j = 0; r == 0 && j < 3; j++) {
+		for (q = &mwhome_spools[i], j = 0; r == 0 && j < 3 &&
+		    (q->roles & role) != 0; j++) {
 			fn.len = 0;
 			if (sa_catf(&fn, "queue/%s%s", q->name, sub[j]) == -1 ||
 			    sa_0(&fn) == -1)
@@ -170,4 +182,28 @@ mwhome_maildir(struct mwhome *h, const char *path)
 	}
 	sa_free(&fn);
 	return r;
+}
+
+int
+mwhome_keys(struct mwhome *h, const char *dir, const char *u, char *kid,
+    int *made)
+{
+	struct keydir	 k = { dir, AFILE_KEEP, (gid_t)-1, 0400, 0 };
+	struct sa	 fn = SA_ZERO;
+	int		 r;
+
+	if (mwhome_mkdir(h, dir, 0700, u, NULL) == -1 ||
+	    mwhome_owner(h, u, NULL, &k.uid, &k.gid) == -1)
+		return -1;
+	if (sa_catf(&fn, "%s/%s", dir, KEYDIR_KEY) == -1 || sa_0(&fn) == -1) {
+		sa_free(&fn);
+		return mwhome_fail(h, "make the key in", dir);
+	}
+	r = mwhome_exists(h, fn.s);
+	sa_free(&fn);
+	if (r == -1)
+		return -1;
+	*made = r == 0;
+	return (r == 0 ? keydir_new(&k, kid, &h->err) :
+	    keydir_keep(&k, kid, &h->err)) == -1 ? -1 : 0;
 }

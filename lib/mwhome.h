@@ -9,7 +9,8 @@
  * their owner and mode every time; files are written atomically
  * (afile.h).  The spools, queue/NAME/{tmp,new}, belong to their
  * consumer, with the producer's group (mode 2770 as root, else 0700);
- * Maildirs belong to mwdeliver, mode 0700.  Each function returns 0, or
+ * each role has its own set (mwhome_spools[]).  Maildirs belong to
+ * mwdeliver, mode 0700.  Each function returns 0, or
  * -1 with errno set and the reason ("unable to VERB PATH: why") in
  * h->err. */
 #ifndef MW_MWHOME_H
@@ -24,10 +25,14 @@ struct mwhome {
 };
 #define MWHOME_ZERO	{ 0, SA_ZERO }
 
+#define MWHOME_SCANNER	1	/* roles */
+#define MWHOME_GATEWAY	2
+
 struct mwhome_spool {
 	const char	*name;		/* queue/NAME */
 	const char	*owner;		/* the consumer */
 	const char	*group;		/* the producers' group */
+	int		 roles;		/* the homes that have it */
 };
 
 extern const struct mwhome_spool	mwhome_spools[];
@@ -45,7 +50,15 @@ int	mwhome_exists(struct mwhome *, const char *);
 /* control/NAME, mode 0644: written if force is set or it is missing. */
 int	mwhome_control(struct mwhome *, const char *, const char *, size_t,
 	    int);
-int	mwhome_queues(struct mwhome *);		/* queue/ and every spool */
+/* queue/ and every spool of the role (MWHOME_SCANNER, MWHOME_GATEWAY) */
+int	mwhome_queues(struct mwhome *, int);
 int	mwhome_maildir(struct mwhome *, const char *);	/* and parents */
+/* The key directory dir (mode 0700) and its status key pair, owned by
+ * user u, the private key mode 0400 (keydir.h): a new pair if
+ * dir/status.key is missing (*made = 1), else the old one kept, its
+ * owner and mode repaired, status.pub rewritten only if missing.  The
+ * key id into kid (STAMP_KEYIDLEN + 1 bytes). */
+int	mwhome_keys(struct mwhome *, const char *, const char *, char *,
+	    int *);
 
 #endif

@@ -13,11 +13,14 @@
 
 #include "mwuser.h"
 
+/* A user's groups are made before a later user names them. */
 const struct mwuser mwuser_table[] = {
 	{ "mwrecv",	MWUSER_GROUP },
 	{ "mwqueue",	MWUSER_GROUP ",mwrecv" },
+	{ "mwscan",	MWUSER_GROUP ",mwrecv,mwqueue" },
+	{ "mwstamp",	MWUSER_GROUP ",mwscan" },
 	{ "mwdeliver",	MWUSER_GROUP ",mwrecv,mwqueue" },
-	{ "mwrelay",	MWUSER_GROUP ",mwrecv,mwqueue" },
+	{ "mwrelay",	MWUSER_GROUP ",mwrecv,mwqueue,mwstamp" },
 	{ "mwlog",	MWUSER_GROUP },
 };
 const size_t mwuser_count = sizeof mwuser_table / sizeof mwuser_table[0];

@@ -2,6 +2,7 @@
 /* mwuser.h: mailward's system users, one per trust zone.
  *
  *   mwrecv     smtp-recv               mwqueue    spool-run incoming
+ *   mwscan     scan-stage-clamav       mwstamp    stamp-status, keys/
  *   mwdeliver  deliver-maildir, Maildirs   mwrelay    relay
  *   mwlog      s6-log
  *

@@ -2,6 +2,7 @@
 /* setupopt.c: mailward-setup's command line; see setupopt.h. */
 #include "sysdeps.h"
 
+#include <sys/stat.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@ static int	list_has(const struct sa *, const char *, char);
 static int	opt_maildir(void *, const char *);
 static int	opt_subscriber(void *, const char *);
 static int	tls_check(struct setupopt *);
+static int	db_check(struct setupopt *);
 static int	opts_check(struct setupopt *);
 
 static const struct longopt opttab[] = {
@@ -34,6 +36,8 @@ static const struct longopt opttab[] = {
 	{ "tls-key",	offsetof(struct setupopt, tlskey),	NULL },
 	{ "libexec",	offsetof(struct setupopt, libexec),	NULL },
 	{ "softlimit",	offsetof(struct setupopt, softlimit),	NULL },
+	{ "softlimit-scan", offsetof(struct setupopt, softlimitscan), NULL },
+	{ "databases",	offsetof(struct setupopt, databases),	NULL },
 	{ "maildir",	0,				opt_maildir },
 	{ "subscriber",	0,				opt_subscriber },
 };
@@ -166,6 +170,27 @@ tls_check(struct setupopt *o)
 	return 0;
 }
 
+/* --databases: a scanner's, an existing directory, made absolute */
+static int
+db_check(struct setupopt *o)
+{
+	struct stat	 st;
+
+	if (o->databases == NULL)
+		return 0;
+	if (o->gateway)
+		return bad(o, "--databases is for the scanner role", NULL);
+	if ((o->abs[2] = realpath(o->databases, NULL)) == NULL ||
+	    stat(o->abs[2], &st) == -1 || !S_ISDIR(st.st_mode))
+		return errno == ENOMEM ? -1 : bad(o, "--databases wants a "
+		    "directory", o->databases);
+	if (!svcdir_wordok(o->abs[2]))
+		return bad(o, "a --databases path of letters, digits and "
+		    "._/+,:@%=-", o->abs[2]);
+	o->databases = o->abs[2];
+	return 0;
+}
+
 static int
 opts_check(struct setupopt *o)
 {
@@ -194,8 +219,16 @@ opts_check(struct setupopt *o)
 	    strlen(o->softlimit), 0, 65536, &u) == -1)
 		return bad(o, "--softlimit wants MiB in 0..65536",
 		    o->softlimit);
+	if (o->softlimitscan && control_scanuint(o->softlimitscan,
+	    strlen(o->softlimitscan), 0, 65536, &u) == -1)
+		return bad(o, "--softlimit-scan wants MiB in 0..65536",
+		    o->softlimitscan);
 	if (o->maildirs.len > 0 && !o->gateway)
 		return bad(o, "--maildir is for the gateway role", NULL);
+	if (o->softlimitscan && o->gateway)
+		return bad(o, "--softlimit-scan is for the scanner role", NULL);
+	if (db_check(o) == -1)
+		return -1;
 	return tls_check(o);
 }
 
@@ -232,5 +265,6 @@ setupopt_free(struct setupopt *o)
 	sa_free(&o->err);
 	free(o->abs[0]);
 	free(o->abs[1]);
-	o->abs[0] = o->abs[1] = NULL;
+	free(o->abs[2]);
+	o->abs[0] = o->abs[1] = o->abs[2] = NULL;
 }

@@ -4,13 +4,16 @@
  *   ROLE DIR [--listen IP:PORT] [--me NAME] [--next-hop HOST[:PORT]]
  *   [--subscriber ADDR]... [--maildir ADDR=PATH]...
  *   [--tls-cert FILE --tls-key FILE] [--libexec DIR] [--softlimit MIB]
+ *   [--softlimit-scan MIB] [--databases DIR]
  *
  * setupopt_parse() takes argv[1..argc-1]; an option's value follows it
  * or an '='.  Each value is checked as the program that reads it later
  * would check it, DIR and Maildir paths for svcdir_wordok(), and a
  * certificate and key for OpenSSL to load and match.  subs gets every
  * --subscriber and --maildir address once, a line each; maildirs gets
- * "ADDR PATH" lines (gateway only, one per address).  Returns 0, or -1
+ * "ADDR PATH" lines (gateway only, one per address).  --databases
+ * (scanner only) must name a directory; it is made absolute, as the TLS
+ * files are, against the caller's directory.  Returns 0, or -1
  * with errno EINVAL (a usage error) or ENOMEM and "what: value" in err.
  * Pure but for reading the TLS files; the strings point into argv.
  * setupopt_parse() clears o first; setupopt_free() frees it after. */
@@ -30,11 +33,13 @@ struct setupopt {
 	const char	*tlskey;
 	const char	*libexec;
 	const char	*softlimit;
+	const char	*softlimitscan;
+	const char	*databases;	/* made absolute by setupopt_parse */
 	struct sa	 subs;		/* "ADDR\n"... */
 	struct sa	 maildirs;	/* "ADDR PATH\n"... */
 	int		 gateway;
 	struct sa	 err;
-	char		*abs[2];	/* owned absolute tlscert, tlskey */
+	char		*abs[3];	/* owned: tlscert, tlskey, databases */
 };
 
 int	setupopt_parse(struct setupopt *, int, char *const *);

@@ -4,7 +4,7 @@
 # its options, and keeps the queue and the operator's files on a rerun.
 . "${0%/*}/lib.sh"
 need mailward-setup openssl
-plan 61
+plan 93
 
 root=0
 [ "$(id -u)" -eq 0 ] && root=1
@@ -68,8 +68,9 @@ isroot "$(st "$G/queue/local/tmp")" "mwdeliver:mwqueue:2770" "local: mwdeliver:m
 isroot "$(st "$G/queue/outbound")" "mwrelay:mwqueue:2770" "outbound: mwrelay:mwqueue 2770"
 isroot "$(st "$G/Maildir/alice/new")" "mwdeliver:mwdeliver:700" "Maildir owned by mwdeliver"
 isroot "$(st "$G/log/smtpd")" "mwlog:mwlog:750" "log dir owned by mwlog"
-isroot "$(id -Gn mwrelay 2>/dev/null | tr ' ' '\n' | sort | tr '\n' ' ')" \
-    "mailward mwqueue mwrecv mwrelay " "mwrelay reads its producers' spools"
+groups() { id -Gn "$1" 2>/dev/null | tr ' ' '\n' | sort | tr '\n' ' '; }
+isroot "$(groups mwrelay)" "mailward mwqueue mwrecv mwrelay mwstamp " \
+    "mwrelay reads its producers' spools"
 if [ $root -eq 1 ]; then
 	runl "$G/service/smtpd/run" | grep -q "s6-envuidgid mwrecv tcpserver -U" &&
 	    runl "$G/service/local/run" | grep -q "s6-setuidgid mwdeliver .*spool-run" &&
@@ -100,17 +101,98 @@ mailward-setup scanner "$G" >/dev/null 2>&1
 is $? 100 "a gateway home is not made a scanner"
 
 # --- scanner -------------------------------------------------------------
+test ! -e "$G/keys" && test ! -e "$G/queue/scan" && test ! -e "$G/service/scan"
+ok $? "gateway: no keys, no scan spool or service"
 mkhome scanner --listen 127.0.0.1:2602 --subscriber @example.org --softlimit 0
 S=$H
-test ! -e "$S/service/local" && test -x "$S/service/relay/run"
-ok $? "scanner: smtpd, incoming, relay, no local"
-grep -q "spool-run -o queue/outbound -f queue/failed queue/incoming" \
+SOUT=$T/setup$_mw_nhome.out
+for s in smtpd incoming scan stamp relay; do
+	test -x "$S/service/$s/run" && sh -n "$S/service/$s/run" &&
+	    test -x "$S/service/$s/log/run" && test -d "$S/log/$s"
+	ok $? "scanner: service $s"
+done
+test ! -e "$S/service/local"
+ok $? "scanner: no local service"
+grep -q "spool-run -o queue/scan -f queue/failed queue/incoming" \
     "$S/service/incoming/run"
-ok $? "scanner: incoming feeds queue/outbound"
+ok $? "scanner: incoming feeds queue/scan"
+runl "$S/service/scan/run" | grep -q \
+    "libexec/scan-stage-clamav -D -i queue/scan -o queue/stamp -q queue/quarantine\$"
+ok $? "scanner: scan runs the scan daemon from queue/scan to queue/stamp"
+runl "$S/service/stamp/run" | grep -q \
+    "libexec/spool-run -o queue/outbound -f queue/quarantine queue/stamp .*libexec/stamp-status -k keys/status.key\$"
+ok $? "scanner: stamp runs stamp-status into queue/outbound"
 ! grep -q s6-softlimit "$S/service/smtpd/run"
-ok $? "--softlimit 0: no s6-softlimit"
+ok $? "--softlimit 0: no s6-softlimit for smtpd"
+if [ -z "${MW_SANITIZED:-}" ]; then
+	grep -q "s6-softlimit -m 8589934592" "$S/service/scan/run"
+	ok $? "the scan stage keeps its own limit (8192 MiB)"
+else
+	! grep -q s6-softlimit "$S/service/scan/run"
+	ok $? "--softlimit-scan 0 under the sanitizers: none for scan"
+fi
 test ! -e "$S/control/maildirs" && grep -q '^#' "$S/control/routes"
 ok $? "scanner: no maildirs; routes is a comment"
+is "$(cat "$S/control/databases")" "/var/lib/clamav" "control/databases default"
+for q in incoming scan stamp quarantine outbound failed; do
+	test -d "$S/queue/$q/tmp" && test -d "$S/queue/$q/new" || break
+done
+ok $? "scanner: queue/{incoming,scan,stamp,quarantine,outbound,failed}"
+test ! -e "$S/queue/local"
+ok $? "scanner: no queue/local"
+kid=$(sed -n 's/^mailward-setup: new status key \([0-9a-f]\{16\}\);.*/\1/p' "$SOUT")
+pid=$(openssl pkey -pubin -in "$S/keys/status.pub" -outform DER | tail -c 32 |
+    openssl dgst -sha256 -r | cut -c1-16)
+is "$kid" "$pid" "setup makes keys/ and prints the key id"
+is "$(cd "$S/keys" && stat -c %a . status.key status.pub | tr '\n' ' ')" \
+    "700 400 644 " "keys/ 0700, status.key 0400, status.pub 0644"
+
+# --- scanner as root: users, owners, who can read the key ---------------
+isroot "$(st "$S/queue/scan")" "mwscan:mwqueue:2770" "scan: mwscan:mwqueue 2770"
+isroot "$(st "$S/queue/stamp/new")" "mwstamp:mwscan:2770" "stamp: mwstamp:mwscan 2770"
+isroot "$(st "$S/queue/quarantine/tmp")" "mwscan:mwscan:2770" "quarantine: mwscan:mwscan 2770"
+isroot "$(st "$S/queue/outbound")" "mwrelay:mwstamp:2770" "scanner outbound: mwrelay:mwstamp 2770"
+isroot "$(st "$S/tmp")" "mwscan:mwscan:700" "tmp/ (libclamav's files): mwscan 0700"
+isroot "$(st "$S/keys") $(st "$S/keys/status.key")" \
+    "mwstamp:mwstamp:700 mwstamp:mwstamp:400" "keys/ and status.key: mwstamp"
+isroot "$(groups mwscan)" "mailward mwqueue mwrecv mwscan " \
+    "mwscan reads queue/scan (files of mwqueue and, passed through, mwrecv)"
+isroot "$(groups mwstamp)" "mailward mwscan mwstamp " "mwstamp reads queue/stamp"
+if [ $root -eq 1 ]; then
+	runl "$S/service/scan/run" | grep -q "s6-setuidgid mwscan .*scan-stage-clamav" &&
+	    runl "$S/service/stamp/run" | grep -q "s6-setuidgid mwstamp .*spool-run"
+	ok $? "scan runs as mwscan, stamp as mwstamp"
+	s6-setuidgid mwstamp cat "$S/keys/status.key" >/dev/null 2>&1
+	ok $? "mwstamp reads keys/status.key"
+	r=0
+	for u in mwscan mwrelay mwqueue mwrecv mwlog nobody; do
+		s6-setuidgid $u cat "$S/keys/status.key" >/dev/null 2>&1 && r=1
+		s6-setuidgid $u ls "$S/keys" >/dev/null 2>&1 && r=1
+	done
+	ok $r "no other user (mwscan above all) can read keys/status.key or list keys/"
+else
+	skip "privileges (not root)"
+	skip "key owner (not root)"
+	skip "key readers (not root)"
+fi
+
+# --- scanner rerun: the key is kept, its owner and mode repaired -----------
+cp "$S/keys/status.key" "$T/key.before"
+chmod 644 "$S/keys/status.key"
+mailward-setup scanner "$S" >"$T/rerun.out" 2>&1 &&
+    grep -q "^mailward-setup: kept the status key $kid;" "$T/rerun.out"
+ok $? "rerun keeps the key and prints its id"
+cmp -s "$S/keys/status.key" "$T/key.before" &&
+    [ "$(stat -c %a "$S/keys/status.key")" = 400 ]
+ok $? "rerun: the same key, mode 0400 again"
+mailward-setup scanner "$S" --databases "${0%/*}/data/sigs" >/dev/null 2>&1
+is "$(cat "$S/control/databases")" "$(cd "${0%/*}/data/sigs" && pwd -P)" \
+    "--databases: control/databases, made absolute"
+rm "$S/keys/status.pub"
+mailward-setup scanner "$S" >/dev/null 2>&1
+is "$(openssl pkey -pubin -in "$S/keys/status.pub" -outform DER 2>/dev/null |
+    tail -c 32 | openssl dgst -sha256 -r | cut -c1-16)" "$kid" \
+    "a lost status.pub is made again from the key"
 
 # --- usage errors: exit 100, nothing written --------------------------------
 u() { # WANT DESC ARGS...
@@ -127,6 +209,8 @@ u 100 "bad port" gateway "$T/x4" --listen 127.0.0.1:70000
 u 100 "bad --subscriber" gateway "$T/x5" --subscriber "no at sign"
 u 100 "unknown option" gateway "$T/x6" --frobnicate 1
 u 100 "--maildir on a scanner" scanner "$T/x7" --maildir a@b.c=md
+u 100 "--databases on a gateway" gateway "$T/x13" --databases /
+u 100 "--databases not a directory" scanner "$T/x14" --databases /dev/null
 u 100 "--tls-cert without --tls-key" gateway "$T/x8" --tls-cert /etc/hostname
 u 100 "a DIR with a space" gateway "$T/x 9"
 u 100 "bad --next-hop" gateway "$T/x10" --next-hop "host:port"
@@ -168,7 +252,14 @@ if [ $root -eq 1 ]; then
 	ok $? "as nobody: no privilege drop in the run scripts"
 	is "$(st "$T/nobody/h/queue/incoming/new")" "nobody:nogroup:700" \
 	    "as nobody: queue owned by the user"
+	run_unpriv mailward-setup scanner "$T/nobody/s" --listen 127.0.0.1:2604 \
+	    >/dev/null 2>&1
+	is "$(cd "$T/nobody/s" && stat -c %U:%G:%a keys keys/status.key tmp |
+	    tr '\n' ' ')" \
+	    "nobody:nogroup:700 nobody:nogroup:400 nobody:nogroup:700 " \
+	    "as nobody: a scanner's keys and tmp/ belong to the user"
 else
+	skip "as nobody (not root)"
 	skip "as nobody (not root)"
 	skip "as nobody (not root)"
 	skip "as nobody (not root)"

@@ -1,11 +1,12 @@
 #!/bin/sh
 # ISC license.
-# t/5100-e2e-relay.t: scanner -> relay -> gateway -> Maildir, two homes
-# from mailward-setup under s6; the gateway offers STARTTLS, so the hop
-# is encrypted; an unknown local recipient is bounced back through both.
+# t/5100-e2e-relay.t: scanner (scan, stamp, relay) -> gateway -> Maildir,
+# two homes from mailward-setup under s6; the gateway offers STARTTLS, so
+# the hop is encrypted; an unknown local recipient is bounced back
+# through both.
 . "${0%/*}/lib.sh"
-need mailward-setup smtp-recv spool-run deliver-maildir relay tcpserver \
-    s6-svscan swaks python3 openssl
+need mailward-setup smtp-recv spool-run deliver-maildir relay \
+    scan-stage-clamav stamp-status tcpserver s6-svscan swaks python3 openssl
 plan 13
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=gw.example.org \
@@ -22,9 +23,10 @@ mkhome gateway --listen "127.0.0.1:$GP" --me gw.example.org \
     --tls-cert "${TMPDIR:-/tmp}/mw-cert.$$" --tls-key "${TMPDIR:-/tmp}/mw-key.$$"
 rm -f "${TMPDIR:-/tmp}/mw-key.$$" "${TMPDIR:-/tmp}/mw-cert.$$"
 G=$H
+test_sigs
 mkhome scanner --listen "127.0.0.1:$SP" --me scan.example.net \
     --subscriber @example.org --subscriber @example.net \
-    --next-hop "127.0.0.1:$GP"
+    --next-hop "127.0.0.1:$GP" --databases "$SIGS"
 S=$H
 start_home "$G"
 start_home "$S"

@@ -22,8 +22,9 @@ mkhome gateway --listen "127.0.0.1:$GP" --maildir @example.org=Maildir/all
 G=$H
 MD=$G/Maildir/all
 SP=$(free_port)
+test_sigs
 mkhome scanner --listen "127.0.0.1:$SP" --subscriber @example.org \
-    --next-hop "127.0.0.1:$GP"
+    --next-hop "127.0.0.1:$GP" --databases "$SIGS"
 S=$H
 for h in "$G" "$S"; do	# retry at once after a killed run
 	echo 1 >"$h/control/retrybase"
@@ -39,7 +40,8 @@ ok $? "gateway (and scanner) up"
 killer() {	# until told to stop, and at least 2 rounds
 	_r=0
 	_t="G/local+ G/smtpd G/incoming G/local G/relay"
-	[ $relay -eq 1 ] && _t="$_t S/relay+ S/smtpd S/incoming S/relay"
+	[ $relay -eq 1 ] &&
+	    _t="$_t S/relay+ S/smtpd S/incoming S/scan S/stamp+ S/stamp S/relay"
 	while [ ! -e "$T/stop" ] || [ $_r -lt 2 ]; do
 		_r=$((_r + 1))
 		for _x in $_t; do
@@ -124,7 +126,7 @@ fi
 
 drained() {
 	for q in "$G"/queue/incoming "$G"/queue/local "$S"/queue/incoming \
-	    "$S"/queue/outbound; do
+	    "$S"/queue/scan "$S"/queue/stamp "$S"/queue/outbound; do
 		[ "$(spool_count "$q")" -eq 0 ] || return 1
 	done
 }

@@ -34,6 +34,10 @@
 #   wait_up DIR/service/SVC   until s6 reports the service up (5 s)
 #   mw_log SVC [DIR]          the service's log (DIR/log/SVC/current)
 #   log_has SVC RE [DIR]      true if that log has a line matching RE
+#   test_sigs                 $SIGS = the test signature database
+#                             t/data/sigs where the service users can
+#                             read it: copied into $T when root and the
+#                             source tree is private
 #
 # PATH starts with $MW_BUILD/bin and /libexec.  When root and the build
 # tree is not reachable by other users, mkhome (and run_unpriv after it)
@@ -157,7 +161,10 @@ mkhome() {
 	_role=$1
 	shift
 	set -- "$_role" "$H" "$@"
-	[ -n "${MW_SANITIZED:-}" ] && set -- "$@" --softlimit 0
+	if [ -n "${MW_SANITIZED:-}" ]; then
+		set -- "$@" --softlimit 0
+		[ "$_role" = scanner ] && set -- "$@" --softlimit-scan 0
+	fi
 	if ! mailward-setup "$@" >"$T/setup$_mw_nhome.out" 2>&1; then
 		sed 's/^/# /' "$T/setup$_mw_nhome.out" >&2
 		echo "Bail out! mailward-setup $* failed"
@@ -302,3 +309,14 @@ wait_up() { s6-svwait -u -t 5000 "$1"; }
 
 mw_log() { cat "${2:-$H}/log/$1/current" 2>/dev/null; }
 log_has() { mw_log "$1" "${3:-$H}" | grep -q -e "$2"; }
+
+test_sigs() {
+	SIGS=$(cd "${0%/*}/.." && pwd)/t/data/sigs
+	mktemp_T
+	if [ "$(id -u)" -eq 0 ] &&
+	    ! s6-setuidgid nobody test -r "$SIGS/mailward-test.ndb"; then
+		[ -d "$T/sigs" ] || cp -R "$SIGS" "$T/sigs" || exit 1
+		chmod -R a+rX "$T/sigs"
+		SIGS=$T/sigs
+	fi
+}

@@ -113,30 +113,71 @@ START_TEST(mwhome_copy_file)
 }
 END_TEST
 
+/* each role gets its own spools, all 0700 for the invoking user */
 START_TEST(mwhome_queues_made)
 {
+	static const struct {
+		int		 role;
+		const char	*has, *hasnot;
+	} t[] = {
+		{ MWHOME_SCANNER, "queue/quarantine", "queue/local" },
+		{ MWHOME_GATEWAY, "queue/local", "queue/scan" },
+	};
 	struct mwhome	 h = MWHOME_ZERO;
 	char		 fn[64];
-	size_t		 i;
+	size_t		 i, k, n = 0;
+	int		 role = t[_i].role;
 
 	ck_assert_uint_ge(mwhome_nspools, 4);
-	ck_assert_int_eq(mwhome_queues(&h), 0);
+	ck_assert_int_eq(mwhome_queues(&h, role), 0);
 	ck_assert_uint_eq(unit_mode("queue"), 0755);
 	for (i = 0; i < mwhome_nspools; i++) {
-		(void)snprintf(fn, sizeof fn, "queue/%s",
-		    mwhome_spools[i].name);
-		ck_assert_uint_eq(unit_mode(fn), 0700);
-		(void)snprintf(fn, sizeof fn, "queue/%s/tmp",
-		    mwhome_spools[i].name);
-		ck_assert_uint_eq(unit_mode(fn), 0700);
-		(void)snprintf(fn, sizeof fn, "queue/%s/new",
-		    mwhome_spools[i].name);
-		ck_assert_uint_eq(unit_mode(fn), 0700);
+		if ((mwhome_spools[i].roles & role) == 0)
+			continue;
+		n++;
+		for (k = 0; k < 3; k++) {
+			(void)snprintf(fn, sizeof fn, "queue/%s%s",
+			    mwhome_spools[i].name, k == 0 ? "" : k == 1 ?
+			    "/tmp" : "/new");
+			ck_assert_uint_eq(unit_mode(fn), 0700);
+		}
 	}
+	ck_assert_uint_ge(n, 4);
+	ck_assert_int_eq(access(t[_i].has, F_OK), 0);
+	ck_assert_int_eq(access(t[_i].hasnot, F_OK), -1);
 	/* a rerun keeps what is queued */
 	unit_writefile("queue/incoming/new/1.2.3", "m", 1, 0640);
-	ck_assert_int_eq(mwhome_queues(&h), 0);
+	ck_assert_int_eq(mwhome_queues(&h, role), 0);
 	unit_file_is("queue/incoming/new/1.2.3", "m");
+	sa_free(&h.err);
+}
+END_TEST
+
+/* keys/: made once, then kept; as the invoking user */
+START_TEST(mwhome_keys_made)
+{
+	struct mwhome	 h = MWHOME_ZERO;
+	struct sa	 key = SA_ZERO, again = SA_ZERO;
+	char		 kid[17], kid2[17];
+	int		 made = -1;
+
+	ck_assert_int_eq(mwhome_keys(&h, "keys", NULL, kid, &made), 0);
+	ck_assert_int_eq(made, 1);
+	ck_assert_uint_eq(strlen(kid), 16);
+	ck_assert_uint_eq(unit_mode("keys"), 0700);
+	ck_assert_uint_eq(unit_mode("keys/status.key"), 0400);
+	ck_assert_uint_eq(unit_mode("keys/status.pub"), 0644);
+	unit_readfile("keys/status.key", &key);
+	ck_assert_int_eq(chmod("keys", 0755), 0);
+	ck_assert_int_eq(mwhome_keys(&h, "keys", NULL, kid2, &made), 0);
+	ck_assert_int_eq(made, 0);
+	ck_assert_str_eq(kid, kid2);
+	ck_assert_uint_eq(unit_mode("keys"), 0700);
+	unit_readfile("keys/status.key", &again);
+	ck_assert(key.len == again.len && memcmp(key.s, again.s,
+	    key.len) == 0);
+	sa_free(&key);
+	sa_free(&again);
 	sa_free(&h.err);
 }
 END_TEST
@@ -175,7 +216,8 @@ main(void)
 	tcase_add_test(tc, mwhome_asroot_users);
 	tcase_add_test(tc, mwhome_control_force);
 	tcase_add_test(tc, mwhome_copy_file);
-	tcase_add_test(tc, mwhome_queues_made);
+	tcase_add_loop_test(tc, mwhome_queues_made, 0, 2);
+	tcase_add_test(tc, mwhome_keys_made);
 	tcase_add_test(tc, mwhome_maildir_made);
 	suite_add_tcase(s, tc);
 	return unit_run(s);

@@ -78,6 +78,18 @@ static const struct optcase {
 	    "" },
 	{ { "scanner", "/h", "--maildir", "a@x.org=M", NULL },
 	    "--maildir is for the gateway role", "", "" },
+	{ { "scanner", "/h", "--softlimit-scan", "0", "--databases", "/",
+	    NULL }, NULL, "", "" },
+	{ { "scanner", "/h", "--softlimit-scan", "65537", NULL },
+	    "--softlimit-scan wants MiB in 0..65536: 65537", "", "" },
+	{ { "gateway", "/h", "--databases", "/", NULL },
+	    "--databases is for the scanner role", "", "" },
+	{ { "gateway", "/h", "--softlimit-scan", "0", NULL },
+	    "--softlimit-scan is for the scanner role", "", "" },
+	{ { "scanner", "/h", "--databases", "/nonexistent/db", NULL },
+	    "--databases wants a directory: /nonexistent/db", "", "" },
+	{ { "scanner", "/h", "--databases", "/dev/null", NULL },
+	    "--databases wants a directory: /dev/null", "", "" },
 	{ { "gateway", "/h", "--tls-cert", "/c", NULL },
 	    "--tls-cert and --tls-key go together", "", "" },
 	{ { "gateway", "/h", "--tls-key", "/k", NULL },
@@ -146,6 +158,15 @@ START_TEST(setupopt_fields)
 	ck_assert_str_eq(o.listen, "0.0.0.0:25");
 	ck_assert_ptr_null(o.nexthop);
 	ck_assert_ptr_null(o.softlimit);
+	ck_assert_ptr_null(o.databases);
+	setupopt_free(&o);
+	/* --databases is made absolute against the current directory */
+	argv[1] = (char *)(uintptr_t)"scanner";
+	argv[3] = (char *)(uintptr_t)"--databases=.";
+	ck_assert_int_eq(setupopt_parse(&o, 4, argv), 0);
+	ck_assert_ptr_nonnull(o.databases);
+	ck_assert_int_eq(o.databases[0], '/');
+	ck_assert_ptr_eq(o.databases, o.abs[2]);
 	setupopt_free(&o);
 }
 END_TEST

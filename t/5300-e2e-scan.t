@@ -1,0 +1,121 @@
+#!/bin/sh
+# ISC license.
+# t/5300-e2e-scan.t: a scanner from mailward-setup, with the test
+# signatures, relays to a gateway with a Maildir, all under s6.  A clean
+# message arrives stamped; an EICAR attachment and clam.zip in a
+# multipart message arrive cleaned (a notice part instead) and stamped;
+# a single-part EICAR body stays in the scanner's quarantine.  Every
+# stamp verifies with the scanner's public key, and nothing else arrives.
+. "${0%/*}/lib.sh"
+need mailward-setup smtp-recv spool-run deliver-maildir relay \
+    scan-stage-clamav stamp-status tcpserver s6-svscan python3
+[ -r /usr/share/clamav-testfiles/clam.zip ] ||
+    skip_all "no /usr/share/clamav-testfiles (package clamav-testfiles)"
+plan 27
+
+test_sigs
+GP=$(free_port)
+SP=$(free_port)
+mkhome gateway --listen "127.0.0.1:$GP" --me gw.example.org \
+    --maildir alice@example.org=Maildir/alice
+G=$H
+MD=$G/Maildir/alice
+mkhome scanner --listen "127.0.0.1:$SP" --me scan.example.net \
+    --subscriber @example.org --next-hop "127.0.0.1:$GP" --databases "$SIGS"
+S=$H
+is "$(cat "$S/control/databases")" "$SIGS" "control/databases from --databases"
+kid=$(sed -n 's/^mailward-setup: new status key \([0-9a-f]\{16\}\);.*/\1/p' \
+    "$T/setup$_mw_nhome.out")
+[ -n "$kid" ]
+ok $? "setup made the status key and printed its id ($kid)"
+# a gateway holds a copy of the scanner's public key
+cp "$S/keys/status.pub" "$T/scanner.pub" && chmod 644 "$T/scanner.pub"
+
+start_home "$G"
+start_home "$S"
+wait_port "$GP" && wait_port "$SP"
+ok $? "gateway and scanner listen"
+wait_for log_has scan "scan-stage-clamav: info: - engine loaded" "$S"
+ok $? "the scan stage loaded the test signatures once"
+
+send() { # KIND: one message from t/mkmsg.py into the scanner
+	"$PYTHON" "${0%/*}/mkmsg.py" "$1" --id "$1@e2e" -f sender@example.net |
+	    "$PYTHON" "${0%/*}/smtpc.py" -p "$SP" -f sender@example.net \
+	    -t alice@example.org - >"$T/send.$1" 2>&1
+}
+for k in clean eicar clamzip eicar-body; do
+	send "$k"
+	ok $? "the scanner accepts the $k message"
+done
+
+wait_for maildir_atleast "$MD" 3
+ok $? "three messages arrive in the gateway's Maildir"
+held() { [ "$(spool_count "$S/queue/quarantine")" -ge 1 ]; }
+wait_for held
+ok $? "one message is held in the scanner's queue/quarantine"
+drained() {
+	for q in incoming scan stamp outbound; do
+		[ "$(spool_count "$S/queue/$q")" -eq 0 ] || return 1
+	done
+}
+wait_for drained
+ok $? "the scanner's spools are drained"
+is "$(maildir_count "$MD")" 3 "exactly three messages arrived"
+
+msg() { grep -l "^Message-ID: <$1@e2e>" "$MD"/new/* "$MD"/cur/* \
+    2>/dev/null | head -n 1; }
+vfy() { run_unpriv stamp-status -v -K "$T/scanner.pub" <"$1"; }
+c=$(msg clean)
+e=$(msg eicar)
+z=$(msg clamzip)
+
+out=$(vfy "$c")
+ok $? "the clean message's stamp verifies"
+is "${out%% age=*}" "valid verdict=clean key=$kid" \
+    "stamp-status -v: valid, clean, the scanner's key"
+grep -q "Its text part stays as it is" "$c"
+ok $? "the clean message's body is there"
+
+out=$(vfy "$e")
+is "${out%% age=*}" "valid verdict=cleaned key=$kid" \
+    "the EICAR message arrives cleaned with a valid stamp"
+grep -q '^mailward removed this part of the message' "$e" &&
+    grep -q '^File: eicar.com' "$e" && grep -q '^Virus: Mailward.Test.EICAR' "$e"
+ok $? "its notice part names the file and the virus"
+grep -q "Its text part stays as it is" "$e" && ! grep -q 'WDVPIVAlQEFQ' "$e"
+ok $? "the text part is kept, the EICAR attachment is gone"
+
+out=$(vfy "$z")
+is "${out%% age=*}" "valid verdict=cleaned key=$kid" \
+    "the clam.zip message arrives cleaned with a valid stamp"
+grep -q '^File: clam.zip' "$z" && grep -q '^Virus: Mailward.Test.ClamExe' "$z"
+ok $? "its notice names clam.zip and what libclamav found inside"
+grep -q "Its text part stays as it is" "$z" && ! grep -q '^UEsDB' "$z"
+ok $? "the text part is kept, the zip is gone"
+
+q=$(ls "$S"/queue/quarantine/new/* 2>/dev/null | head -n 1)
+[ -n "$q" ] && grep -q '^Message-ID: <eicar-body@e2e>' "$q" &&
+    sed '/^$/q' "$q" | grep -q '^verdict quarantined'
+ok $? "the single-part EICAR message is the one in quarantine"
+log_has scan "verdict=quarantined viruses=Mailward.Test.EICAR" "$S"
+ok $? "the scan log says why"
+
+# nothing unscanned arrives: every message has one stamp, and it holds
+r=0
+for f in "$MD"/new/* "$MD"/cur/*; do
+	[ -f "$f" ] || continue
+	[ "$(grep -ci '^X-Mailward-Status:' "$f")" -eq 1 ] &&
+	    vfy "$f" >/dev/null && ! grep -q 'EICAR-STANDARD' "$f" || r=1
+done
+ok $r "every delivered message has exactly one valid stamp, no virus"
+sed 's/Its text part stays/Its text part STAYS/' "$c" >"$T/changed"
+vfy "$T/changed" >/dev/null
+is $? 45 "a stamped message changed by the way is refused (body-changed)"
+r=0
+for k in clean cleaned; do
+	log_has stamp "stamp-status: info: .* stamped verdict=$k key=$kid" "$S" ||
+	    r=1
+done
+ok $r "the stamp log names verdicts and key"
+is "$(ls "$G/queue/failed/new" "$S/queue/failed/new" | grep -v '^/\|^$')" "" \
+    "nothing went to queue/failed"
