@@ -56,7 +56,9 @@ if [ -z "${PYTHON:-}" ]; then
 	PYTHON=python3
 	[ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
 fi
-export MW_BUILD PATH PYTHON
+# tests never write into the source tree, not even Python's caches
+PYTHONDONTWRITEBYTECODE=1
+export MW_BUILD PATH PYTHON PYTHONDONTWRITEBYTECODE
 T=
 H=
 _mw_n=0
