@@ -13,8 +13,9 @@ mkhome gateway --listen "127.0.0.1:$GP" --me gw.example.org \
     --maildir alice@example.org=Maildir/alice
 G=$H
 SP=$(free_port)
+test_sigs
 mkhome scanner --listen "127.0.0.1:$SP" --me scan.example.net \
-    --next-hop "127.0.0.1:$GP" --subscriber @example.org
+    --next-hop "127.0.0.1:$GP" --subscriber @example.org --databases "$SIGS"
 S=$H
 start_home "$G"
 start_home "$S"
