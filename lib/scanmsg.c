@@ -252,67 +252,37 @@ rebuild(struct scan *s)
 	}
 }
 
-/* Something was found: find it in the parts and cut it out. */
+/* Every leaf from our own decoding, whatever libclamav said of the
+ * whole: its mail parser does not read all mail as clients and our walk
+ * do (of a multipart/signed it scans the first part only) and its
+ * quoted-printable decoder changes the data (cav.h), so a CLEAN is
+ * confirmed part by part.  What is found is cut out. */
 static int
-cutout(struct scan *s, const struct cav_result *whole)
+examine(struct scan *s, const struct cav_result *whole)
 {
 	int	 w = walk(s);
 
 	if (w == MIME_NOMEM)
 		return verdict(s, SCANMSG_TEMP, "out of memory");
-	if (w != MIME_OK)
+	if (w == MIME_TOODEEP || w == MIME_TOOMANY ||
+	    (w != MIME_OK && whole->verdict != CAV_CLEAN))
 		return verdict(s, SCANMSG_QUARANTINE, "mime %s",
 		    mime_outcomename(w));
 	if (scanleaves(s) == -1)
 		return s->res->verdict;
 	if (s->nfound == 0) {
+		if (whole->verdict == CAV_CLEAN)
+			return verdict(s, SCANMSG_CLEAN, "clean");
 		(void)addnames(&s->res->viruses, whole->names);
 		if (whole->verdict == CAV_LIMIT)
 			return verdict(s, SCANMSG_QUARANTINE, "limit %s "
 			    "(whole message)", whole->what);
 		return verdict(s, SCANMSG_QUARANTINE, "%s in no part that "
-		    "can be cut (%s)", cav_verdict_name(whole->verdict),
-		    whole->what);
+		    "can be cut%s%s%s", cav_verdict_name(whole->verdict),
+		    whole->what[0] != '\0' ? " (" : "", whole->what,
+		    whole->what[0] != '\0' ? ")" : "");
 	}
-	return rebuild(s);
-}
-
-/* libclamav said CLEAN: confirm it leaf by leaf from our own decoding.
- * Its mail parser does not read all mail as clients and our walk do (of
- * a multipart/signed it scans the first part only) and its
- * quoted-printable decoder changes the data (cav.h): a part it never
- * saw, or saw changed, must not pass as clean, whatever its type says.  0 clean, 1 look closer,
- * -1 verdict set. */
-static int
-confirm(struct scan *s)
-{
-	struct cav_result	 cr;
-	size_t			 i;
-	int			 w = walk(s);
-
-	if (w == MIME_NOMEM)
-		return verdict(s, SCANMSG_TEMP, "out of memory"), -1;
-	if (w == MIME_TOODEEP || w == MIME_TOOMANY)
-		return verdict(s, SCANMSG_QUARANTINE, "mime %s",
-		    mime_outcomename(w)), -1;
-	for (i = 0; i < s->walk.n; i++) {
-		const struct mime_part	*p = &s->walk.part[i];
-
-		if (!mime_isleaf(p))
-			continue;
-		switch (scanleaf(s, i, &cr)) {
-		case -1:
-			return -1;
-		case CAV_CLEAN:
-			continue;
-		case CAV_ERROR:
-			return verdict(s, SCANMSG_TEMP, "scanning part %s: %s",
-			    p->path, cr.what), -1;
-		default:
-			return 1;
-		}
-	}
-	return 0;
+	return rebuild(s);	/* a malformed walk: BADWALK, quarantine */
 }
 
 int
@@ -333,25 +303,10 @@ scanmsg_run(const struct cav_engine *eng, const struct scanmsg_conf *conf,
 	res->viruses.len = res->reason.len = res->out.len = 0;
 	res->removed = 0;
 	res->scans = 1;
-	switch (cav_scan_message(eng, msg, len, &whole)) {
-	case CAV_ERROR:
+	if (cav_scan_message(eng, msg, len, &whole) == CAV_ERROR)
 		r = verdict(&s, SCANMSG_TEMP, "scan: %s", whole.what);
-		break;
-	case CAV_CLEAN:
-		r = confirm(&s);
-		if (r == 0) {
-			r = verdict(&s, SCANMSG_CLEAN, "clean");
-			break;
-		}
-		if (r == -1) {
-			r = res->verdict;
-			break;
-		}
-		/* FALLTHROUGH */
-	default:
-		r = cutout(&s, &whole);
-		break;
-	}
+	else
+		r = examine(&s, &whole);
 	mime_free(&s.walk);
 	sa_free(&s.dec);
 	free(s.found);
