@@ -1,9 +1,9 @@
 /* ISC license. */
 /* check_cav.c: lib/cav over the project's test signatures (t/data/sigs),
  * Debian's clamav-testfiles and the real mail of ../shared/corpus.
- * Archives for the limit and fail-closed cases are built here, in
- * memory: stored or deflated zips (a small fixed-Huffman writer for runs
- * of zeros), ZIP64 entries, encrypted-flagged members, RAR magic. */
+ * Archives for the limit and fail-closed cases are built in memory with
+ * testmail.h: stored or deflated zips (a small fixed-Huffman writer for
+ * runs of zeros), ZIP64 entries, encrypted-flagged members, RAR magic. */
 #include "sysdeps.h"
 
 #include <sys/stat.h>
@@ -17,10 +17,9 @@
 
 #include "cav.h"
 #include "sa.h"
+#include "testmail.h"
 #include "unit.h"
 
-#define TESTFILES	"/usr/share/clamav-testfiles"
-#define CORPUS		"../shared/corpus/cpython-email"
 #define EICAR		"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-" \
 			"ANTIVIRUS-TEST-FILE!$H+H*"
 #define BOUNDARY	"=_mailward_test_="
@@ -66,47 +65,7 @@ static const struct tf {
 };
 #define NTESTFILES	(sizeof testfiles / sizeof testfiles[0])
 
-enum cte { CTE_B64, CTE_QP };
-
-/* a zip member: stored, or deflated zeros (zeros bytes, then data) */
-struct zmember {
-	const char	*name;
-	const char	*data;
-	size_t		 len;
-	size_t		 zeros;		/* deflate: zeros before data */
-	int		 flags;
-};
-#define Z_DEFLATE	0x1
-#define Z_ZIP64		0x2
-#define Z_ENCRYPTED	0x4
-
 static struct cav_engine	*eng;		/* per test case */
-
-/* --- paths -------------------------------------------------------- */
-
-static void
-srcpath(char *out, const char *rel)
-{
-	const char	*src = getenv("MW_SRCDIR");
-	int		 n;
-
-	if (src != NULL && *src != '\0')
-		n = snprintf(out, UNIT_PATHSZ, "%s/%s", src, rel);
-	else
-		n = snprintf(out, UNIT_PATHSZ, "%s", rel);
-	ck_assert(n > 0 && n < UNIT_PATHSZ);
-}
-
-static void
-readtestfile(const char *name, struct sa *out)
-{
-	char	 fn[UNIT_PATHSZ];
-	int	 n;
-
-	n = snprintf(fn, sizeof fn, "%s/%s", TESTFILES, name);
-	ck_assert(n > 0 && (size_t)n < sizeof fn);
-	unit_readfile(fn, out);		/* fails: install clamav-testfiles */
-}
 
 /* --- engines: the unchecked fixtures, run once per test case ------ */
 
@@ -115,14 +74,10 @@ load(const struct cav_limits *l)
 {
 	struct cav_err	 err;
 	char		 dir[UNIT_PATHSZ];
-	const char	*src = getenv("MW_SRCDIR");
 	int		 n;
 
 	err.s[0] = '\0';
-	if (src != NULL && *src != '\0')
-		n = snprintf(dir, sizeof dir, "%s/t/data/sigs", src);
-	else
-		n = snprintf(dir, sizeof dir, "t/data/sigs");
+	n = snprintf(dir, sizeof dir, "%s", unit_datadir("sigs"));
 	if (n <= 0 || (size_t)n >= sizeof dir ||
 	    cav_engine_load(dir, l, &eng, &err) == -1) {
 		fprintf(stderr, "# check_cav: %s\n", err.s);
@@ -161,270 +116,27 @@ unload(void)
 	eng = NULL;
 }
 
-/* --- encoders ----------------------------------------------------- */
-
-static void
-cat(struct sa *m, const char *s)
-{
-	ck_assert_int_eq(sa_cats(m, s), 0);
-}
-
-static void
-b64(struct sa *m, const unsigned char *p, size_t n)
-{
-	static const char	 a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	char			 q[4];
-	size_t			 i, col = 0;
-	unsigned long		 v;
-	int			 bad = 0;
-
-	/* no ck_assert per byte: each one is a write(2) for Check */
-	for (i = 0; i < n; i += 3) {
-		v = (unsigned long)p[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned long)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		q[0] = a[v >> 18 & 63];
-		q[1] = a[v >> 12 & 63];
-		q[2] = i + 1 < n ? a[v >> 6 & 63] : '=';
-		q[3] = i + 2 < n ? a[v & 63] : '=';
-		bad |= sa_catb(m, q, 4);
-		if ((col += 4) == 76) {
-			bad |= sa_catc(m, '\n');
-			col = 0;
-		}
-	}
-	ck_assert_int_eq(bad, 0);
-	cat(m, "\n");
-}
-
-/* quoted-printable of binary data: CR and LF encoded too */
-static void
-qp(struct sa *m, const unsigned char *p, size_t n)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	char			 e[3] = { '=', 0, 0 };
-	size_t			 i, col = 0;
-	int			 bad = 0;
-
-	for (i = 0; i < n; i++) {
-		if (col >= 72) {
-			bad |= sa_catb(m, "=\n", 2);
-			col = 0;
-		}
-		if (p[i] >= 33 && p[i] <= 126 && p[i] != '=') {
-			bad |= sa_catc(m, (char)p[i]);
-			col++;
-		} else {
-			e[1] = hex[p[i] >> 4];
-			e[2] = hex[p[i] & 15];
-			bad |= sa_catb(m, e, 3);
-			col += 3;
-		}
-	}
-	ck_assert_int_eq(bad, 0);
-	cat(m, "=\n");	/* no line break of its own after the data */
-}
-
-static void
-uu(struct sa *m, const unsigned char *p, size_t n)
-{
-	size_t	 i, j, k;
-	unsigned long v;
-	int	 bad = 0;
-
-#define UUC(x)	((char)((x) == 0 ? '`' : (x) + ' '))
-	for (i = 0; i < n; i += 45) {
-		k = n - i < 45 ? n - i : 45;
-		bad |= sa_catc(m, UUC(k));
-		for (j = 0; j < k; j += 3) {
-			v = (unsigned long)p[i + j] << 16;
-			if (j + 1 < k)
-				v |= (unsigned long)p[i + j + 1] << 8;
-			if (j + 2 < k)
-				v |= p[i + j + 2];
-			bad |= sa_catc(m, UUC(v >> 18 & 63));
-			bad |= sa_catc(m, UUC(v >> 12 & 63));
-			bad |= sa_catc(m, UUC(v >> 6 & 63));
-			bad |= sa_catc(m, UUC(v & 63));
-		}
-		bad |= sa_catc(m, '\n');
-	}
-	ck_assert_int_eq(bad, 0);
-	cat(m, "`\n");
-#undef UUC
-}
-
 /* a multipart/mixed message: a text part, then data attached */
 static void
 attach(struct sa *m, const char *name, const void *data, size_t n,
     enum cte cte)
 {
-	cat(m, "From: <a@example.org>\nTo: <b@example.net>\n"
+	tm_cat(m, "From: <a@example.org>\nTo: <b@example.net>\n"
 	    "Subject: attachment\nMIME-Version: 1.0\n"
 	    "Content-Type: multipart/mixed; boundary=\"" BOUNDARY "\"\n\n"
 	    "--" BOUNDARY "\nContent-Type: text/plain\n\nsee attached\n\n"
 	    "--" BOUNDARY "\nContent-Type: application/octet-stream; name=\"");
-	cat(m, name);
-	cat(m, cte == CTE_B64 ? "\"\nContent-Transfer-Encoding: base64\n" :
+	tm_cat(m, name);
+	tm_cat(m, cte == CTE_B64 ? "\"\nContent-Transfer-Encoding: base64\n" :
 	    "\"\nContent-Transfer-Encoding: quoted-printable\n");
-	cat(m, "Content-Disposition: attachment; filename=\"");
-	cat(m, name);
-	cat(m, "\"\n\n");
+	tm_cat(m, "Content-Disposition: attachment; filename=\"");
+	tm_cat(m, name);
+	tm_cat(m, "\"\n\n");
 	if (cte == CTE_B64)
-		b64(m, data, n);
+		tm_b64(m, data, n);
 	else
-		qp(m, data, n);
-	cat(m, "\n--" BOUNDARY "--\n");
-}
-
-/* --- zips ----------------------------------------------------------- */
-
-static uint32_t
-crc32b(uint32_t crc, const void *data, size_t n)
-{
-	const unsigned char	*p = data;
-	int			 k;
-
-	crc = ~crc;
-	while (n-- > 0) {
-		crc ^= *p++;
-		for (k = 0; k < 8; k++)
-			crc = crc >> 1 ^ (0xEDB88320U & (0U - (crc & 1)));
-	}
-	return ~crc;
-}
-
-static void
-le(struct sa *z, unsigned long long v, int n)
-{
-	while (n-- > 0) {
-		ck_assert_int_eq(sa_catc(z, (char)(v & 0xff)), 0);
-		v >>= 8;
-	}
-}
-
-/* deflate bits, LSB first; Huffman codes go MSB first */
-struct bits {
-	struct sa	*z;
-	unsigned int	 cur, n;
-	int		 bad;
-};
-
-static void
-putcode(struct bits *b, unsigned int code, int len)
-{
-	while (len-- > 0) {
-		b->cur |= (code >> len & 1) << b->n;
-		if (++b->n == 8) {
-			b->bad |= sa_catc(b->z, (char)b->cur);
-			b->cur = b->n = 0;
-		}
-	}
-}
-
-/* one fixed-Huffman block: zeros NUL bytes (as length-258 copies of
- * distance 1), then the bytes of data (all below 144) as literals */
-static void
-deflate_zeros(struct sa *z, size_t zeros, const char *data, size_t n)
-{
-	struct bits	 b = { z, 0, 0, 0 };
-	size_t		 i;
-
-	putcode(&b, 1, 1);		/* BFINAL */
-	putcode(&b, 2, 2);		/* BTYPE 01, bits reversed */
-	if (zeros > 0) {
-		putcode(&b, 0x30, 8);	/* literal 0 */
-		for (i = 1; i + 258 <= zeros; i += 258) {
-			putcode(&b, 0xC5, 8);	/* length 258 */
-			putcode(&b, 0, 5);	/* distance 1 */
-		}
-		for (; i < zeros; i++)
-			putcode(&b, 0x30, 8);
-	}
-	for (i = 0; i < n; i++) {
-		b.bad |= (unsigned char)data[i] >= 144;
-		putcode(&b, 0x30 + (unsigned char)data[i], 8);
-	}
-	putcode(&b, 0, 7);		/* end of block */
-	if (b.n > 0)
-		b.bad |= sa_catc(z, (char)b.cur);
-	ck_assert_int_eq(b.bad, 0);
-}
-
-/* one member's local header and data; its central record into cd */
-static void
-zip_member(struct sa *z, struct sa *cd, const struct zmember *m)
-{
-	struct sa	 body = SA_ZERO;
-	uint32_t	 crc = 0;
-	size_t		 i, usize = m->zeros + m->len, off = z->len;
-	static const char zero[256];
-	int		 z64 = (m->flags & Z_ZIP64) != 0, pass;
-
-	for (i = m->zeros; i > 0; i -= i < 256 ? i : 256)
-		crc = crc32b(crc, zero, i < 256 ? i : 256);
-	crc = crc32b(crc, m->data, m->len);
-	if (m->flags & Z_ENCRYPTED)
-		ck_assert_int_eq(sa_catb(&body, "0123456789ab", 12), 0);
-	if (m->flags & Z_DEFLATE)
-		deflate_zeros(&body, m->zeros, m->data, m->len);
-	else
-		ck_assert_int_eq(sa_catb(&body, m->data, m->len), 0);
-	for (pass = 0; pass < 2; pass++) {
-		struct sa	*o = pass == 0 ? z : cd;
-
-		le(o, pass == 0 ? 0x04034b50 : 0x02014b50, 4);
-		if (pass == 1)
-			le(o, z64 ? 45 : 20, 2);	/* made by */
-		le(o, z64 ? 45 : 20, 2);		/* needed */
-		le(o, m->flags & Z_ENCRYPTED ? 1 : 0, 2);
-		le(o, m->flags & Z_DEFLATE ? 8 : 0, 2);
-		le(o, 0, 2);				/* time */
-		le(o, 0x21, 2);				/* 1980-01-01 */
-		le(o, crc, 4);
-		le(o, z64 ? 0xFFFFFFFFUL : body.len, 4);
-		le(o, z64 ? 0xFFFFFFFFUL : usize, 4);
-		le(o, strlen(m->name), 2);
-		le(o, z64 ? 20 : 0, 2);			/* extra */
-		if (pass == 1) {
-			le(o, 0, 2 + 2 + 2 + 4);	/* comment..attrs */
-			le(o, off, 4);
-		}
-		cat(o, m->name);
-		if (z64) {
-			le(o, 1, 2);
-			le(o, 16, 2);
-			le(o, usize, 8);
-			le(o, body.len, 8);
-		}
-		if (pass == 0)
-			ck_assert_int_eq(sa_cat(o, &body), 0);
-	}
-	sa_free(&body);
-}
-
-static void
-zip_build(struct sa *z, const struct zmember *m, size_t n)
-{
-	struct sa	 cd = SA_ZERO;
-	size_t		 i, cdoff;
-
-	z->len = 0;
-	for (i = 0; i < n; i++)
-		zip_member(z, &cd, &m[i]);
-	cdoff = z->len;
-	ck_assert_int_eq(sa_cat(z, &cd), 0);
-	le(z, 0x06054b50, 4);
-	le(z, 0, 4);
-	le(z, n, 2);
-	le(z, n, 2);
-	le(z, cd.len, 4);
-	le(z, cdoff, 4);
-	le(z, 0, 2);
-	sa_free(&cd);
+		tm_qp(m, data, n);
+	tm_cat(m, "\n--" BOUNDARY "--\n");
 }
 
 /* clam.exe inside depth zips, one in the other */
@@ -435,11 +147,11 @@ zip_nested(struct sa *z, int depth)
 	struct zmember	 m = { "clam.exe", NULL, 0, 0, 0 };
 	int		 d;
 
-	readtestfile("clam.exe", &in);
+	tm_readtestfile("clam.exe", &in);
 	for (d = 0; d < depth; d++) {
 		m.data = in.s;
 		m.len = in.len;
-		zip_build(z, &m, 1);
+		tm_zip_build(z, &m, 1);
 		ck_assert_int_eq(sa_copyb(&in, z->s, z->len), 0);
 		m.name = "inner.zip";
 	}
@@ -511,7 +223,8 @@ START_TEST(cav_load_failures)
 	ck_assert_int_eq(cav_engine_load(scratch, &l, &e, &err), -1);
 	ck_assert_ptr_null(e);
 	/* 0 is "no limit" to libclamav: refused */
-	srcpath(dir, "t/data/sigs");
+	ck_assert_int_lt(snprintf(dir, sizeof dir, "%s", unit_datadir("sigs")),
+	    (int)sizeof dir);
 	l.maxfiles = 0;
 	ck_assert_int_eq(cav_engine_load(dir, &l, &e, &err), -1);
 	ck_assert_str_eq(err.s, "limit maxfiles: 0 out of range");
@@ -552,7 +265,7 @@ START_TEST(cav_testfile_leaf)
 	enum cav_verdict	 v;
 
 	ck_assert_ptr_nonnull(eng);
-	readtestfile(testfiles[_i].name, &f);
+	tm_readtestfile(testfiles[_i].name, &f);
 	v = cav_scan_leaf(eng, f.s, f.len, &r);
 	VERDICT(v, r, CAV_VIRUS, NULL);
 	ck_assert_msg(hasname(&r, "Mailward.Test.ClamExe.Body") &&
@@ -593,7 +306,7 @@ START_TEST(cav_testfile_attached)
 	const char		*name;
 
 	ck_assert_ptr_nonnull(eng);
-	readtestfile(t->name, &f);
+	tm_readtestfile(t->name, &f);
 	for (cte = CTE_B64; cte <= CTE_QP; cte++) {
 		m.len = 0;
 		attach(&m, t->name, f.s, f.len, cte);
@@ -622,12 +335,12 @@ START_TEST(cav_text_typed_uuencode)
 	enum cav_verdict	 v;
 
 	ck_assert_ptr_nonnull(eng);
-	readtestfile("clam.exe", &f);
-	cat(&m, "Content-Type: text/plain; charset=us-ascii\n"
+	tm_readtestfile("clam.exe", &f);
+	tm_cat(&m, "Content-Type: text/plain; charset=us-ascii\n"
 	    "MIME-Version: 1.0\nSubject: a program\n\n"
 	    "here it is\n\nbegin 644 clam.exe\n");
-	uu(&m, (const unsigned char *)f.s, f.len);
-	cat(&m, "end\n");
+	tm_uu(&m, (const unsigned char *)f.s, f.len);
+	tm_cat(&m, "end\n");
 	v = cav_scan_leaf(eng, m.s, m.len, &r);	/* as it is: text */
 	VERDICT(v, r, CAV_CLEAN, "");
 	v = cav_scan_message(eng, m.s, m.len, &r);
@@ -653,7 +366,7 @@ START_TEST(cav_default_limits_find)
 	zip_nested(&z, 8);
 	v = cav_scan_leaf(eng, z.s, z.len, &r);
 	VERDICT(v, r, CAV_VIRUS, NULL);
-	zip_build(&z, &big, 1);
+	tm_zip_build(&z, &big, 1);
 	ck_assert_uint_lt(z.len, 8192);
 	v = cav_scan_leaf(eng, z.s, z.len, &r);
 	VERDICT(v, r, CAV_VIRUS, NULL);
@@ -675,7 +388,8 @@ START_TEST(cav_corpus_clean)
 	int			 n = 0, pass;
 
 	ck_assert_ptr_nonnull(eng);
-	srcpath(dir, CORPUS);
+	ck_assert_int_lt(snprintf(dir, sizeof dir, "%s", unit_corpusdir()),
+	    (int)sizeof dir);
 	ck_assert_msg((d = opendir(dir)) != NULL, "%s", dir);
 	while ((de = readdir(d)) != NULL) {
 		if (strncmp(de->d_name, "msg_", 4) != 0)
@@ -707,10 +421,10 @@ START_TEST(cav_encrypted)
 	int			 pass;
 
 	ck_assert_ptr_nonnull(eng);
-	readtestfile("clam.exe", &f);
+	tm_readtestfile("clam.exe", &f);
 	m.data = f.s;
 	m.len = f.len;
-	zip_build(&z, &m, 1);
+	tm_zip_build(&z, &m, 1);
 	for (pass = 0; pass < 2; pass++) {	/* never cached as clean */
 		v = cav_scan_leaf(eng, z.s, z.len, &r);
 		VERDICT(v, r, CAV_ENCRYPTED, "ZIP");
@@ -724,7 +438,7 @@ START_TEST(cav_encrypted)
 	(void)unit_scratch_make();
 	unit_scratch_path(fn, "enc.zip", NULL);
 	ck_assert_int_lt(snprintf(cmd, sizeof cmd, "zip -q -j -P secret "
-	    "'%s' " TESTFILES "/clam.exe", fn), (int)sizeof cmd);
+	    "'%s' " TM_TESTFILES "/clam.exe", fn), (int)sizeof cmd);
 	ck_assert_int_eq(system(cmd), 0);
 	unit_readfile(fn, &z);
 	v = cav_scan_leaf(eng, z.s, z.len, &r);
@@ -754,7 +468,7 @@ START_TEST(cav_rar_unscannable)
 	int			 pass;
 
 	ck_assert_ptr_nonnull(eng);
-	zip_build(&z, &zm, 1);
+	tm_zip_build(&z, &zm, 1);
 	attach(&m, "a.rar", rar5, sizeof rar5 - 1, CTE_B64);
 	for (pass = 0; pass < 2; pass++) {
 		v = cav_scan_leaf(eng, rar4, sizeof rar4 - 1, &r);
@@ -781,10 +495,10 @@ START_TEST(cav_zip64_unscannable)
 	int			 pass;
 
 	ck_assert_ptr_nonnull(eng);
-	readtestfile("clam.exe", &f);
+	tm_readtestfile("clam.exe", &f);
 	m.data = f.s;
 	m.len = f.len;
-	zip_build(&z, &m, 1);
+	tm_zip_build(&z, &m, 1);
 	for (pass = 0; pass < 2; pass++) {
 		v = cav_scan_leaf(eng, z.s, z.len, &r);
 		VERDICT(v, r, CAV_UNSCANNABLE, "zip64");
@@ -804,7 +518,7 @@ START_TEST(cav_tmpdir)
 	char			 bad[UNIT_PATHSZ];
 
 	ck_assert_ptr_nonnull(eng);
-	readtestfile("clam.zip", &f);
+	tm_readtestfile("clam.zip", &f);
 	dir = unit_scratch_make();
 	ck_assert_int_eq(cav_set_tmpdir(eng, dir), 0);
 	v = cav_scan_leaf(eng, f.s, f.len, &r);
@@ -864,7 +578,7 @@ START_TEST(cav_limit_files)
 		m[i].zeros = 0;
 		m[i].flags = 0;
 	}
-	zip_build(&z, m, 10);
+	tm_zip_build(&z, m, 10);
 	v = cav_scan_leaf(eng, z.s, z.len, &r);
 	VERDICT(v, r, CAV_LIMIT, "MaxFiles");
 	sa_free(&z);
@@ -889,7 +603,7 @@ START_TEST(cav_limit_scansize)
 		m[i].zeros = 60 << 10;
 		m[i].flags = Z_DEFLATE;
 	}
-	zip_build(&z, m, 5);
+	tm_zip_build(&z, m, 5);
 	v = cav_scan_leaf(eng, z.s, z.len, &r);
 	VERDICT(v, r, CAV_LIMIT, "MaxScanSize");
 	sa_free(&z);
@@ -916,7 +630,7 @@ START_TEST(cav_limit_filesize)
 	VERDICT(v, r, CAV_LIMIT, "MaxFileSize");
 	v = cav_scan_message(eng, m.s, m.len, &r);
 	VERDICT(v, r, CAV_LIMIT, "MaxFileSize");
-	zip_build(&z, &big, 1);
+	tm_zip_build(&z, &big, 1);
 	for (pass = 0; pass < 2; pass++) {
 		v = cav_scan_leaf(eng, z.s, z.len, &r);
 		VERDICT(v, r, CAV_UNSCANNABLE, "filesize");
@@ -942,7 +656,7 @@ START_TEST(cav_limit_and_virus)
 	enum cav_verdict	 v;
 
 	ck_assert_ptr_nonnull(eng);
-	zip_build(&z, zm, 2);
+	tm_zip_build(&z, zm, 2);
 	v = cav_scan_leaf(eng, z.s, z.len, &r);
 	VERDICT(v, r, CAV_VIRUS, NULL);
 	ck_assert(hasname(&r, "Mailward.Test.EICAR"));

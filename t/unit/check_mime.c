@@ -14,7 +14,6 @@
 #include "sysdeps.h"
 
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +27,7 @@
 
 #define MAXFILES	256
 
-static char	 datadir[1024], corpusdir[1024];
+static const char	*datadir, *corpusdir;
 static char	*golden[MAXFILES], *corpus[MAXFILES];
 static size_t	 ngolden, ncorpus;
 
@@ -77,51 +76,13 @@ dump(const struct mime *m, struct sa *out)
 
 /* --- files --- */
 
-static int
-namecmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static size_t
-scan(const char *dir, const char *ext, char **names)
-{
-	DIR		*d;
-	struct dirent	*de;
-	size_t		 n = 0, el = strlen(ext), len;
-
-	if ((d = opendir(dir)) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL && n < MAXFILES) {
-		len = strlen(de->d_name);
-		if (len > el && strcmp(de->d_name + len - el, ext) == 0 &&
-		    (names[n] = strndup(de->d_name, len - el)) != NULL)
-			n++;
-	}
-	(void)closedir(d);
-	qsort(names, n, sizeof names[0], namecmp);
-	return n;
-}
-
 static void
 dirs(void)
 {
-	const char	*src = getenv("MW_SRCDIR"), *c = getenv("MW_CORPUS");
-	int		 n, k;
-
-	if (src == NULL || *src == '\0')
-		src = ".";
-	n = snprintf(datadir, sizeof datadir, "%s/t/data/mime", src);
-	if (c != NULL && *c != '\0')
-		k = snprintf(corpusdir, sizeof corpusdir, "%s", c);
-	else
-		k = snprintf(corpusdir, sizeof corpusdir,
-		    "%s/../shared/corpus/cpython-email", src);
-	if (n <= 0 || (size_t)n >= sizeof datadir || k <= 0 ||
-	    (size_t)k >= sizeof corpusdir)
-		abort();
-	ngolden = scan(datadir, ".msg", golden);
-	ncorpus = scan(corpusdir, ".txt", corpus);
+	datadir = unit_datadir("mime");
+	corpusdir = unit_corpusdir();
+	ngolden = unit_scan(datadir, ".msg", golden, MAXFILES);
+	ncorpus = unit_scan(corpusdir, ".txt", corpus, MAXFILES);
 }
 
 static void

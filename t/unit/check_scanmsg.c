@@ -6,9 +6,9 @@
  * of lib/mimeclean: the input with exactly the infected bytes replaced
  * by the notice of mimeclean.h, spelt out below ("@V@" stands for the
  * names found, which are libclamav's to order).  Archives are built in
- * memory as in check_cav.c (stored or deflated zips, an encrypted-
- * flagged member, RAR magic).  Then real mail: every message of
- * ../shared/corpus/cpython-email is CLEAN. */
+ * memory with testmail.h, as in check_cav.c (stored or deflated zips,
+ * an encrypted-flagged member, RAR magic).  Then real mail: every
+ * message of the corpus (unit_corpusdir()) is CLEAN. */
 #include "sysdeps.h"
 
 #include <check.h>
@@ -22,10 +22,9 @@
 #include "cav.h"
 #include "scanmsg.h"
 #include "sa.h"
+#include "testmail.h"
 #include "unit.h"
 
-#define TESTFILES	"/usr/share/clamav-testfiles"
-#define CORPUS		"../shared/corpus/cpython-email"
 #define EICAR		"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-" \
 			"ANTIVIRUS-TEST-FILE!$H+H*"
 #define QID		"1767225600.4411.c3f2a9"
@@ -37,8 +36,6 @@
 			"see attached\n\n--" B "\n"
 #define TAIL		"\n--" B "--\n"
 #define MAXMS		15000	/* "quickly": well below maxscantime */
-
-enum cte { CTE_B64, CTE_QP };
 
 struct msg {
 	struct sa	 in;
@@ -56,17 +53,6 @@ struct scase {
 	int		 hole;		/* the whole-message scan says CLEAN */
 };
 
-/* a zip member: stored, or deflated zeros (zeros bytes, then data) */
-struct zmember {
-	const char	*name;
-	const char	*data;
-	size_t		 len;
-	size_t		 zeros;
-	int		 flags;
-};
-#define Z_DEFLATE	0x1
-#define Z_ENCRYPTED	0x4
-
 static struct cav_engine	*eng;		/* per test case */
 
 /* --- engines: unchecked fixtures, once per test case ----------------- */
@@ -76,12 +62,10 @@ load(const struct cav_limits *l)
 {
 	struct cav_err	 err;
 	char		 dir[UNIT_PATHSZ];
-	const char	*src = getenv("MW_SRCDIR");
 	int		 n;
 
 	err.s[0] = '\0';
-	n = snprintf(dir, sizeof dir, "%s/t/data/sigs",
-	    src != NULL && *src != '\0' ? src : ".");
+	n = snprintf(dir, sizeof dir, "%s", unit_datadir("sigs"));
 	if (n <= 0 || (size_t)n >= sizeof dir ||
 	    cav_engine_load(dir, l, &eng, &err) == -1) {
 		fprintf(stderr, "# check_scanmsg: %s\n", err.s);
@@ -119,113 +103,10 @@ unload(void)
 /* --- builders' tools -------------------------------------------------- */
 
 static void
-cat(struct sa *m, const char *s)
-{
-	ck_assert_int_eq(sa_cats(m, s), 0);
-}
-
-static void
 both(struct msg *m, const char *s)
 {
-	cat(&m->in, s);
-	cat(&m->want, s);
-}
-
-static void
-readtestfile(const char *name, struct sa *out)
-{
-	char	 fn[UNIT_PATHSZ];
-
-	ck_assert_int_lt(snprintf(fn, sizeof fn, "%s/%s", TESTFILES, name),
-	    (int)sizeof fn);
-	unit_readfile(fn, out);		/* fails: install clamav-testfiles */
-}
-
-static void
-b64(struct sa *m, const unsigned char *p, size_t n)
-{
-	static const char	 a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	char			 q[4];
-	size_t			 i, col = 0;
-	unsigned long		 v;
-	int			 bad = 0;
-
-	for (i = 0; i < n; i += 3) {
-		v = (unsigned long)p[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned long)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		q[0] = a[v >> 18 & 63];
-		q[1] = a[v >> 12 & 63];
-		q[2] = i + 1 < n ? a[v >> 6 & 63] : '=';
-		q[3] = i + 2 < n ? a[v & 63] : '=';
-		bad |= sa_catb(m, q, 4);
-		if ((col += 4) == 76) {
-			bad |= sa_catc(m, '\n');
-			col = 0;
-		}
-	}
-	ck_assert_int_eq(bad, 0);
-	cat(m, "\n");
-}
-
-/* quoted-printable of binary data: CR and LF encoded too */
-static void
-qp(struct sa *m, const unsigned char *p, size_t n)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	char			 e[3] = { '=', 0, 0 };
-	size_t			 i, col = 0;
-	int			 bad = 0;
-
-	for (i = 0; i < n; i++) {
-		if (col >= 72) {
-			bad |= sa_catb(m, "=\n", 2);
-			col = 0;
-		}
-		if (p[i] >= 33 && p[i] <= 126 && p[i] != '=') {
-			bad |= sa_catc(m, (char)p[i]);
-			col++;
-		} else {
-			e[1] = hex[p[i] >> 4];
-			e[2] = hex[p[i] & 15];
-			bad |= sa_catb(m, e, 3);
-			col += 3;
-		}
-	}
-	ck_assert_int_eq(bad, 0);
-	cat(m, "=\n");	/* no line break of its own after the data */
-}
-
-static void
-uu(struct sa *m, const unsigned char *p, size_t n)
-{
-	size_t		 i, j, k;
-	unsigned long	 v;
-	int		 bad = 0;
-
-#define UUC(x)	((char)((x) == 0 ? '`' : (x) + ' '))
-	for (i = 0; i < n; i += 45) {
-		k = n - i < 45 ? n - i : 45;
-		bad |= sa_catc(m, UUC(k));
-		for (j = 0; j < k; j += 3) {
-			v = (unsigned long)p[i + j] << 16;
-			if (j + 1 < k)
-				v |= (unsigned long)p[i + j + 1] << 8;
-			if (j + 2 < k)
-				v |= p[i + j + 2];
-			bad |= sa_catc(m, UUC(v >> 18 & 63));
-			bad |= sa_catc(m, UUC(v >> 12 & 63));
-			bad |= sa_catc(m, UUC(v >> 6 & 63));
-			bad |= sa_catc(m, UUC(v & 63));
-		}
-		bad |= sa_catc(m, '\n');
-	}
-	ck_assert_int_eq(bad, 0);
-	cat(m, "`\n");
-#undef UUC
+	tm_cat(&m->in, s);
+	tm_cat(&m->want, s);
 }
 
 /* an attachment: its header fields and encoded body, ending its line */
@@ -233,19 +114,19 @@ static void
 attpart(struct sa *m, const char *name, const char *ctype, enum cte cte,
     const void *data, size_t n)
 {
-	cat(m, "Content-Type: ");
-	cat(m, ctype);
-	cat(m, "; name=\"");
-	cat(m, name);
-	cat(m, cte == CTE_B64 ? "\"\nContent-Transfer-Encoding: base64\n" :
+	tm_cat(m, "Content-Type: ");
+	tm_cat(m, ctype);
+	tm_cat(m, "; name=\"");
+	tm_cat(m, name);
+	tm_cat(m, cte == CTE_B64 ? "\"\nContent-Transfer-Encoding: base64\n" :
 	    "\"\nContent-Transfer-Encoding: quoted-printable\n");
-	cat(m, "Content-Disposition: attachment; filename=\"");
-	cat(m, name);
-	cat(m, "\"\n\n");
+	tm_cat(m, "Content-Disposition: attachment; filename=\"");
+	tm_cat(m, name);
+	tm_cat(m, "\"\n\n");
 	if (cte == CTE_B64)
-		b64(m, data, n);
+		tm_b64(m, data, n);
 	else
-		qp(m, data, n);
+		tm_qp(m, data, n);
 }
 
 /* the notice of mimeclean.h for one removed leaf, without a line end
@@ -265,7 +146,7 @@ notice(struct sa *w, const char *path, const char *ctype, const char *file,
 	    "Queue id: " QID, path, ctype, file, size,
 	    named ? "Virus: @V@\n" : "", reason);
 	ck_assert(n > 0 && (size_t)n < sizeof buf);
-	cat(w, buf);
+	tm_cat(w, buf);
 }
 
 /* HEAD, one attachment as part 2, TAIL; in want the attachment is the
@@ -278,7 +159,7 @@ one_attached(struct msg *m, const char *name, const char *ctype,
 	both(m, HEAD);
 	attpart(&m->in, name, ctype, cte, data, n);
 	notice(&m->want, "2", ctype, name, n, reason, named);
-	cat(&m->want, "\n");
+	tm_cat(&m->want, "\n");
 	both(m, TAIL);
 }
 
@@ -288,150 +169,9 @@ testfile_attached(struct msg *m, const char *name, const char *ctype,
 {
 	struct sa	 f = SA_ZERO;
 
-	readtestfile(name, &f);
+	tm_readtestfile(name, &f);
 	one_attached(m, name, ctype, cte, f.s, f.len, "infected", 1);
 	sa_free(&f);
-}
-
-/* --- zips ---------------------------------------------------------------- */
-
-static uint32_t
-crc32b(uint32_t crc, const void *data, size_t n)
-{
-	const unsigned char	*p = data;
-	int			 k;
-
-	crc = ~crc;
-	while (n-- > 0) {
-		crc ^= *p++;
-		for (k = 0; k < 8; k++)
-			crc = crc >> 1 ^ (0xEDB88320U & (0U - (crc & 1)));
-	}
-	return ~crc;
-}
-
-static void
-le(struct sa *z, unsigned long long v, int n)
-{
-	int	 bad = 0;
-
-	while (n-- > 0) {
-		bad |= sa_catc(z, (char)(v & 0xff));
-		v >>= 8;
-	}
-	ck_assert_int_eq(bad, 0);
-}
-
-struct bits {
-	struct sa	*z;
-	unsigned int	 cur, n;
-	int		 bad;
-};
-
-static void
-putcode(struct bits *b, unsigned int code, int len)
-{
-	while (len-- > 0) {
-		b->cur |= (code >> len & 1) << b->n;
-		if (++b->n == 8) {
-			b->bad |= sa_catc(b->z, (char)b->cur);
-			b->cur = b->n = 0;
-		}
-	}
-}
-
-/* one fixed-Huffman block: zeros NUL bytes (length-258 copies at
- * distance 1), then data (bytes below 144) as literals */
-static void
-deflate_zeros(struct sa *z, size_t zeros, const char *data, size_t n)
-{
-	struct bits	 b = { z, 0, 0, 0 };
-	size_t		 i;
-
-	putcode(&b, 1, 1);
-	putcode(&b, 2, 2);
-	if (zeros > 0) {
-		putcode(&b, 0x30, 8);
-		for (i = 1; i + 258 <= zeros; i += 258) {
-			putcode(&b, 0xC5, 8);
-			putcode(&b, 0, 5);
-		}
-		for (; i < zeros; i++)
-			putcode(&b, 0x30, 8);
-	}
-	for (i = 0; i < n; i++) {
-		b.bad |= (unsigned char)data[i] >= 144;
-		putcode(&b, 0x30 + (unsigned char)data[i], 8);
-	}
-	putcode(&b, 0, 7);
-	if (b.n > 0)
-		b.bad |= sa_catc(z, (char)b.cur);
-	ck_assert_int_eq(b.bad, 0);
-}
-
-static void
-zip_member(struct sa *z, struct sa *cd, const struct zmember *m)
-{
-	static const char	 zero[256];
-	struct sa		 body = SA_ZERO;
-	uint32_t		 crc = 0;
-	size_t			 i, usize = m->zeros + m->len, off = z->len;
-	int			 pass;
-
-	for (i = m->zeros; i > 0; i -= i < 256 ? i : 256)
-		crc = crc32b(crc, zero, i < 256 ? i : 256);
-	crc = crc32b(crc, m->data, m->len);
-	if (m->flags & Z_ENCRYPTED)
-		cat(&body, "0123456789ab");	/* the 12-byte header */
-	if (m->flags & Z_DEFLATE)
-		deflate_zeros(&body, m->zeros, m->data, m->len);
-	else
-		ck_assert_int_eq(sa_catb(&body, m->data, m->len), 0);
-	for (pass = 0; pass < 2; pass++) {
-		struct sa	*o = pass == 0 ? z : cd;
-
-		le(o, pass == 0 ? 0x04034b50 : 0x02014b50, 4);
-		if (pass == 1)
-			le(o, 20, 2);
-		le(o, 20, 2);
-		le(o, m->flags & Z_ENCRYPTED ? 1 : 0, 2);
-		le(o, m->flags & Z_DEFLATE ? 8 : 0, 2);
-		le(o, 0, 2);
-		le(o, 0x21, 2);
-		le(o, crc, 4);
-		le(o, body.len, 4);
-		le(o, usize, 4);
-		le(o, strlen(m->name), 2);
-		le(o, 0, 2);
-		if (pass == 1) {
-			le(o, 0, 2 + 2 + 2 + 4);
-			le(o, off, 4);
-		}
-		cat(o, m->name);
-		if (pass == 0)
-			ck_assert_int_eq(sa_cat(o, &body), 0);
-	}
-	sa_free(&body);
-}
-
-static void
-zip_build(struct sa *z, const struct zmember *m)
-{
-	struct sa	 cd = SA_ZERO;
-	size_t		 cdoff;
-
-	z->len = 0;
-	zip_member(z, &cd, m);
-	cdoff = z->len;
-	ck_assert_int_eq(sa_cat(z, &cd), 0);
-	le(z, 0x06054b50, 4);
-	le(z, 0, 4);
-	le(z, 1, 2);
-	le(z, 1, 2);
-	le(z, cd.len, 4);
-	le(z, cdoff, 4);
-	le(z, 0, 2);
-	sa_free(&cd);
 }
 
 /* --- the messages ------------------------------------------------------- */
@@ -463,7 +203,7 @@ b_rfc2231(struct msg *m)
 	    EICAR, sizeof EICAR - 1);
 	notice(&m->want, "2", "application/octet-stream", "eicar.com",
 	    sizeof EICAR - 1, "infected", 1);
-	cat(&m->want, "\n");
+	tm_cat(&m->want, "\n");
 	both(m, TAIL);
 }
 
@@ -482,7 +222,7 @@ b_signed3(struct msg *m)
 	    EICAR, sizeof EICAR - 1);
 	notice(&m->want, "3", "application/octet-stream", "eicar.com",
 	    sizeof EICAR - 1, "infected", 1);
-	cat(&m->want, "\n");
+	tm_cat(&m->want, "\n");
 	both(m, TAIL);
 }
 
@@ -494,32 +234,32 @@ b_two_eicars(struct msg *m)
 	    EICAR, sizeof EICAR - 1);
 	notice(&m->want, "2", "application/octet-stream", "a.com",
 	    sizeof EICAR - 1, "infected", 1);
-	cat(&m->want, "\n");
+	tm_cat(&m->want, "\n");
 	both(m, "\n--" B "\nContent-Type: text/plain\n\nbetween\n\n--" B "\n");
 	attpart(&m->in, "b.com", "application/x-msdos-program", CTE_QP,
 	    EICAR, sizeof EICAR - 1);
 	notice(&m->want, "4", "application/x-msdos-program", "b.com",
 	    sizeof EICAR - 1, "infected", 1);
-	cat(&m->want, "\n");
+	tm_cat(&m->want, "\n");
 	both(m, TAIL);
 }
 
 static void
 b_single(struct msg *m)
 {
-	cat(&m->in, "From: <a@example.org>\nSubject: single\n\n" EICAR "\n");
+	tm_cat(&m->in, "From: <a@example.org>\nSubject: single\n\n" EICAR "\n");
 }
 
 static void
 b_header(struct msg *m)
 {
-	cat(&m->in, "From: <a@example.org>\nSubject: " EICAR "\n\nhello\n");
+	tm_cat(&m->in, "From: <a@example.org>\nSubject: " EICAR "\n\nhello\n");
 }
 
 static void
 b_preamble(struct msg *m)
 {
-	cat(&m->in, "From: <a@example.org>\nMIME-Version: 1.0\n"
+	tm_cat(&m->in, "From: <a@example.org>\nMIME-Version: 1.0\n"
 	    "Content-Type: multipart/mixed; boundary=\"" B "\"\n\n"
 	    EICAR "\n--" B "\nContent-Type: text/plain\n\nhi\n--" B "--\n");
 }
@@ -527,7 +267,7 @@ b_preamble(struct msg *m)
 static void
 b_malformed(struct msg *m)
 {
-	cat(&m->in, "From: <a@example.org>\nMIME-Version: 1.0\n"
+	tm_cat(&m->in, "From: <a@example.org>\nMIME-Version: 1.0\n"
 	    "Content-Type: multipart/mixed; boundary=\"" B "\"\n\n"
 	    "no delimiter line at all\n" EICAR "\n");
 }
@@ -539,10 +279,10 @@ b_uu_text(struct msg *m)
 {
 	both(m, "From: <a@example.org>\nSubject: uu\n"
 	    "Content-Type: text/plain\n\nhere it is\n\n");
-	cat(&m->in, "begin 644 eicar.com\n");
-	uu(&m->in, (const unsigned char *)EICAR, sizeof EICAR - 1);
-	cat(&m->in, "end");
-	cat(&m->want, "[mailward removed the uuencoded file eicar.com: "
+	tm_cat(&m->in, "begin 644 eicar.com\n");
+	tm_uu(&m->in, (const unsigned char *)EICAR, sizeof EICAR - 1);
+	tm_cat(&m->in, "end");
+	tm_cat(&m->want, "[mailward removed the uuencoded file eicar.com: "
 	    "infected: @V@, 68 bytes, queue id " QID "]");
 	both(m, "\n\nbye\n");
 }
@@ -552,11 +292,11 @@ static void
 b_rfc822(struct msg *m)
 {
 	both(m, HEAD);
-	cat(&m->in, "Content-Type: message/rfc822\n\nFrom: <c@example.org>\n"
+	tm_cat(&m->in, "Content-Type: message/rfc822\n\nFrom: <c@example.org>\n"
 	    "Subject: inner\n\n" EICAR "\n");
 	notice(&m->want, "2.1", "text/plain", "(none)", sizeof EICAR,
 	    "infected", 1);
-	cat(&m->want, "\n");
+	tm_cat(&m->want, "\n");
 	both(m, TAIL);
 }
 
@@ -587,11 +327,11 @@ b_deepzip(struct msg *m)
 	struct zmember	 zm = { "clam.exe", NULL, 0, 0, 0 };
 	int		 d;
 
-	readtestfile("clam.exe", &in);
+	tm_readtestfile("clam.exe", &in);
 	for (d = 0; d < 20; d++) {
 		zm.data = in.s;
 		zm.len = in.len;
-		zip_build(&z, &zm);
+		tm_zip_build(&z, &zm, 1);
 		ck_assert_int_eq(sa_copyb(&in, z.s, z.len), 0);
 		zm.name = "inner.zip";
 	}
@@ -607,10 +347,10 @@ b_encrypted(struct msg *m)
 	struct sa	 f = SA_ZERO, z = SA_ZERO;
 	struct zmember	 zm = { "clam.exe", NULL, 0, 0, Z_ENCRYPTED };
 
-	readtestfile("clam.exe", &f);
+	tm_readtestfile("clam.exe", &f);
 	zm.data = f.s;
 	zm.len = f.len;
-	zip_build(&z, &zm);
+	tm_zip_build(&z, &zm, 1);
 	one_attached(m, "secret.zip", "application/zip", CTE_B64, z.s, z.len,
 	    "unscannable (encrypted ZIP)", 1);
 	sa_free(&f);
@@ -633,13 +373,13 @@ b_manyparts(struct msg *m)
 	size_t	 i;
 	int	 bad = 0;
 
-	cat(&m->in, "From: <a@example.org>\nMIME-Version: 1.0\n"
+	tm_cat(&m->in, "From: <a@example.org>\nMIME-Version: 1.0\n"
 	    "Content-Type: multipart/mixed; boundary=\"" B "\"\n\n");
 	for (i = 0; i < 10000; i++)
 		bad |= sa_catf(&m->in, "--" B "\nContent-Type: text/plain\n\n"
 		    "part %zu\n", i);
 	ck_assert_int_eq(bad, 0);
-	cat(&m->in, "--" B "--\n");
+	tm_cat(&m->in, "--" B "--\n");
 }
 
 /* 100 multiparts, one in the other */
@@ -648,11 +388,11 @@ b_deepmime(struct msg *m)
 {
 	int	 i, bad = 0;
 
-	cat(&m->in, "From: <a@example.org>\nMIME-Version: 1.0\n");
+	tm_cat(&m->in, "From: <a@example.org>\nMIME-Version: 1.0\n");
 	for (i = 0; i < 100; i++)
 		bad |= sa_catf(&m->in, "Content-Type: multipart/mixed; "
 		    "boundary=\"b%d\"\n\n--b%d\n", i, i);
-	cat(&m->in, "Content-Type: text/plain\n\nhello\n");
+	tm_cat(&m->in, "Content-Type: text/plain\n\nhello\n");
 	for (i = 99; i >= 0; i--)
 		bad |= sa_catf(&m->in, "--b%d--\n", i);
 	ck_assert_int_eq(bad, 0);
@@ -666,7 +406,7 @@ b_bigmember(struct msg *m)
 	struct zmember	 zm = { "big.txt", EICAR, sizeof EICAR - 1, 1 << 20,
 			     Z_DEFLATE };
 
-	zip_build(&z, &zm);
+	tm_zip_build(&z, &zm, 1);
 	ck_assert_uint_lt(z.len, 16 << 10);
 	one_attached(m, "big.zip", "application/zip", CTE_B64, z.s, z.len,
 	    "unscannable (unscannable filesize)", 0);
@@ -679,15 +419,15 @@ b_bigmessage(struct msg *m)
 {
 	size_t	 i, k;
 
-	cat(&m->in, "From: <a@example.org>\nMIME-Version: 1.0\n"
+	tm_cat(&m->in, "From: <a@example.org>\nMIME-Version: 1.0\n"
 	    "Content-Type: multipart/mixed; boundary=\"" B "\"\n\n");
 	for (k = 0; k < 2; k++) {
-		cat(&m->in, "--" B "\nContent-Type: text/plain\n\n");
+		tm_cat(&m->in, "--" B "\nContent-Type: text/plain\n\n");
 		for (i = 0; i < 800; i++)
-			cat(&m->in, "All work and no play makes Jack a dull "
+			tm_cat(&m->in, "All work and no play makes Jack a dull "
 			    "boy, all work and no play.\n");
 	}
-	cat(&m->in, "--" B "--\n");
+	tm_cat(&m->in, "--" B "--\n");
 }
 
 static const struct scase dcases[] = {
@@ -894,7 +634,6 @@ END_TEST
 START_TEST(scanmsg_corpus_clean)
 {
 	char			 dir[UNIT_PATHSZ], fn[UNIT_PATHSZ];
-	const char		*src = getenv("MW_SRCDIR");
 	struct scanmsg_conf	 conf;
 	struct scanmsg_result	 res = SCANMSG_RESULT_ZERO;
 	struct sa		 m = SA_ZERO;
@@ -904,8 +643,8 @@ START_TEST(scanmsg_corpus_clean)
 
 	ck_assert_ptr_nonnull(eng);
 	scanmsg_conf_default(&conf);
-	ck_assert_int_lt(snprintf(dir, sizeof dir, "%s/" CORPUS,
-	    src != NULL && *src != '\0' ? src : "."), (int)sizeof dir);
+	ck_assert_int_lt(snprintf(dir, sizeof dir, "%s", unit_corpusdir()),
+	    (int)sizeof dir);
 	ck_assert_msg((d = opendir(dir)) != NULL, "%s", dir);
 	while ((de = readdir(d)) != NULL) {
 		if (strncmp(de->d_name, "msg_", 4) != 0)

@@ -245,3 +245,67 @@ unit_count(const char *dir, const char *sub, struct sa *last)
 	(void)closedir(d);
 	return n;
 }
+
+/* $MW_SRCDIR, else "." */
+static const char *
+unit_srcdir(void)
+{
+	const char	*src = getenv("MW_SRCDIR");
+
+	return src != NULL && *src != '\0' ? src : ".";
+}
+
+const char *
+unit_datadir(const char *sub)
+{
+	static char	 dir[UNIT_PATHSZ];
+	int		 n;
+
+	n = snprintf(dir, sizeof dir, "%s/t/data/%s", unit_srcdir(), sub);
+	if (n <= 0 || (size_t)n >= sizeof dir)
+		abort();
+	return dir;
+}
+
+const char *
+unit_corpusdir(void)
+{
+	static char	 dir[UNIT_PATHSZ];
+	const char	*c = getenv("MW_CORPUS");
+	int		 n;
+
+	if (c != NULL && *c != '\0')
+		n = snprintf(dir, sizeof dir, "%s", c);
+	else
+		n = snprintf(dir, sizeof dir,
+		    "%s/../shared/corpus/cpython-email", unit_srcdir());
+	if (n <= 0 || (size_t)n >= sizeof dir)
+		abort();
+	return dir;
+}
+
+static int
+unit_namecmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t
+unit_scan(const char *dir, const char *ext, char **names, size_t max)
+{
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 n = 0, el = strlen(ext), len;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL && n < max) {
+		len = strlen(de->d_name);
+		if (len > el && strcmp(de->d_name + len - el, ext) == 0 &&
+		    (names[n] = strndup(de->d_name, len - el)) != NULL)
+			n++;
+	}
+	(void)closedir(d);
+	qsort(names, n, sizeof names[0], unit_namecmp);
+	return n;
+}

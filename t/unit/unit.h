@@ -1,6 +1,7 @@
 /* ISC license. */
 /* unit.h: what the t/unit/check_*.c suites share (t/unit/unit.c): the
- * runner, scratch directories under $TMPDIR, whole-file reads and writes.
+ * runner, scratch directories under $TMPDIR, whole-file reads and writes,
+ * where the test data and the corpus are.
  *
  * The helpers fail the calling test with a message, so call them inside
  * a test or a checked fixture; a pass marks no point, so a TAP line
@@ -65,5 +66,15 @@ unsigned int unit_mode(const char *);
 /* The names in dir/sub (dir if sub is NULL) not starting with a dot;
  * the last one seen in last unless it is NULL. */
 int	unit_count(const char *, const char *, struct sa *);
+
+/* Where the data are, for every suite alike: $MW_SRCDIR (else ".")
+ * /t/data/SUB, and $MW_CORPUS, else $MW_SRCDIR/../shared/corpus/
+ * cpython-email.  Each answers in a buffer of its own, which its next
+ * call overwrites; a name too long aborts. */
+const char *unit_datadir(const char *);
+const char *unit_corpusdir(void);
+/* The names in dir ending in ext, ext cut off, sorted, at most max of
+ * them into names (strdup'd); how many, 0 if dir cannot be opened. */
+size_t	unit_scan(const char *, const char *, char **, size_t);
 
 #endif
