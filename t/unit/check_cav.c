@@ -17,6 +17,7 @@
 
 #include "cav.h"
 #include "sa.h"
+#include "testcav.h"
 #include "testmail.h"
 #include "unit.h"
 
@@ -65,36 +66,9 @@ static const struct tf {
 };
 #define NTESTFILES	(sizeof testfiles / sizeof testfiles[0])
 
-static struct cav_engine	*eng;		/* per test case */
 
 /* --- engines: the unchecked fixtures, run once per test case ------ */
 
-static void
-load(const struct cav_limits *l)
-{
-	struct cav_err	 err;
-	char		 dir[UNIT_PATHSZ];
-	int		 n;
-
-	err.s[0] = '\0';
-	n = snprintf(dir, sizeof dir, "%s", unit_datadir("sigs"));
-	if (n <= 0 || (size_t)n >= sizeof dir ||
-	    cav_engine_load(dir, l, &eng, &err) == -1) {
-		fprintf(stderr, "# check_cav: %s\n", err.s);
-		eng = NULL;	/* every test of the case fails */
-	}
-}
-
-static void
-load_default(void)
-{
-	struct cav_limits	 l;
-
-	cav_limits_default(&l);
-	load(&l);
-}
-
-/* small limits: 256 KiB per scan, 64 KiB per file, depth 4, 6 files */
 static void
 load_small(void)
 {
@@ -107,13 +81,6 @@ load_small(void)
 	l.maxfiles = 6;
 	l.maxscantime = 20000;
 	load(&l);
-}
-
-static void
-unload(void)
-{
-	cav_engine_free(eng);
-	eng = NULL;
 }
 
 /* a multipart/mixed message: a text part, then data attached */

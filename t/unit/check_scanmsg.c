@@ -22,6 +22,7 @@
 #include "cav.h"
 #include "scanmsg.h"
 #include "sa.h"
+#include "testcav.h"
 #include "testmail.h"
 #include "unit.h"
 
@@ -53,36 +54,9 @@ struct scase {
 	int		 hole;		/* the whole-message scan says CLEAN */
 };
 
-static struct cav_engine	*eng;		/* per test case */
 
 /* --- engines: unchecked fixtures, once per test case ----------------- */
 
-static void
-load(const struct cav_limits *l)
-{
-	struct cav_err	 err;
-	char		 dir[UNIT_PATHSZ];
-	int		 n;
-
-	err.s[0] = '\0';
-	n = snprintf(dir, sizeof dir, "%s", unit_datadir("sigs"));
-	if (n <= 0 || (size_t)n >= sizeof dir ||
-	    cav_engine_load(dir, l, &eng, &err) == -1) {
-		fprintf(stderr, "# check_scanmsg: %s\n", err.s);
-		eng = NULL;	/* every test of the case fails */
-	}
-}
-
-static void
-load_default(void)
-{
-	struct cav_limits	 l;
-
-	cav_limits_default(&l);
-	load(&l);
-}
-
-/* a file size limit of 64 KiB */
 static void
 load_small(void)
 {
@@ -91,13 +65,6 @@ load_small(void)
 	cav_limits_default(&l);
 	l.maxfilesize = 64 << 10;
 	load(&l);
-}
-
-static void
-unload(void)
-{
-	cav_engine_free(eng);
-	eng = NULL;
 }
 
 /* --- builders' tools -------------------------------------------------- */
