@@ -149,14 +149,14 @@ static void
 check(const struct cav_engine *eng, const char *fn)
 {
 	struct sa		 buf = SA_ZERO;
-	struct cav_result	 r;
+	struct scanres	 r;
 	size_t			 off;
 
 	slurp(fn, &buf, &off);
 	(void)cav_scan_message(eng, buf.s + off, buf.len - off, &r);
 	printf("check file=%s verdict=%s names=%s\n", fn,
-	    cav_verdict_name(r.verdict), r.nnames > 0 ? r.names : "-");
-	if (r.verdict != CAV_VIRUS)
+	    scanres_name(r.verdict), r.nnames > 0 ? r.names : "-");
+	if (r.verdict != SCANRES_VIRUS)
 		die("the database did not detect", fn);
 	sa_free(&buf);
 }
@@ -165,8 +165,8 @@ static void
 bench(const struct cav_engine *eng, const char *fn, const struct opts *o)
 {
 	struct sa		 buf = SA_ZERO;
-	struct cav_result	 r;
-	enum cav_verdict	 v = CAV_CLEAN;
+	struct scanres	 r;
+	enum scanres_verdict	 v = SCANRES_CLEAN;
 	unsigned long		 i;
 	size_t			 off;
 	double			 t0, dt;
@@ -175,7 +175,7 @@ bench(const struct cav_engine *eng, const char *fn, const struct opts *o)
 	t0 = now();
 	for (i = 0; i < o->n; i++) {
 		if (cav_scan_message(eng, buf.s + off, buf.len - off, &r) !=
-		    CAV_CLEAN)
+		    SCANRES_CLEAN)
 			v = r.verdict;
 		if (o->secs > 0 && now() - t0 >= o->secs) {
 			i++;
@@ -186,7 +186,7 @@ bench(const struct cav_engine *eng, const char *fn, const struct opts *o)
 	printf("scan file=%s bytes=%zu n=%lu s=%.3f per_s=%.2f mb_s=%.2f "
 	    "verdict=%s\n", fn, buf.len - off, i, dt, (double)i / dt,
 	    (double)(buf.len - off) * (double)i / dt / 1e6,
-	    cav_verdict_name(v));
+	    scanres_name(v));
 	(void)fflush(stdout);
 	sa_free(&buf);
 }

@@ -14,7 +14,6 @@
 
 #include "cav.h"
 
-#define CAV_PREFIX	"Received: from mailward\n"
 #define CAV_ZIP64	0xFFFFFFFFUL
 #define CAV_SHORTSZ	64
 
@@ -30,22 +29,18 @@ struct cav_engine {
 /* one scan: the callbacks' context */
 struct cav_scan {
 	const struct cav_engine	*e;
-	struct cav_result	*r;
-	const char		*buf;		/* after CAV_PREFIX */
+	struct scanres	*r;
+	const char		*buf;		/* after SCANRES_MAILPREFIX */
 	size_t			 len;
 	unsigned int		 toplayers;	/* level-0 inspections seen */
-	char			 why[4][CAV_SHORTSZ];	/* by CAV_F_ bit */
-	char			 error[CAV_WHATSZ];	/* libclamav's first */
+	char			 error[SCANRES_WHATSZ];	/* libclamav's first */
 };
 
 static void	cav_errf(struct cav_err *, const char *, ...) MW_PRINTF(2, 3);
-static void	cav_copy(char *, size_t, const char *);
-static void	cav_cat(char *, size_t, const char *);
 static void	cav_msg(enum cl_msg, const char *, const char *, void *);
 static int	cav_limits_set(struct cl_engine *, const struct cav_limits *,
 		    struct cav_err *);
 static int	cav_readback(struct cav_engine *, struct cav_err *);
-static void	cav_note(struct cav_scan *, unsigned int, const char *);
 static void	cav_addname(struct cav_scan *, const char *);
 static void	cav_found(int, const char *, void *);
 static cl_error_t cav_meta(const char *, unsigned long, const char *,
@@ -55,10 +50,10 @@ static cl_error_t cav_inspect(int, const char *, const char **, size_t,
 		    void *);
 static off_t	cav_pread(void *, void *, size_t, off_t);
 static void	cav_options(struct cl_scan_options *);
-static enum cav_verdict cav_run(struct cav_scan *, cl_fmap_t *);
-static enum cav_verdict cav_verdict(struct cav_scan *, cl_error_t);
+static enum scanres_verdict cav_run(struct cav_scan *, cl_fmap_t *);
+static enum scanres_verdict cav_verdict(struct cav_scan *, cl_error_t);
 static void	cav_start(struct cav_scan *, const struct cav_engine *,
-		    struct cav_result *);
+		    struct scanres *);
 
 static void
 cav_errf(struct cav_err *err, const char *fmt, ...)
@@ -70,27 +65,6 @@ cav_errf(struct cav_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(err->s, sizeof err->s, fmt, ap);	/* may cut */
 	va_end(ap);
-}
-
-/* dst (dstsz > 0 bytes) = s, cut to fit, NUL-terminated */
-static void
-cav_copy(char *dst, size_t dstsz, const char *s)
-{
-	size_t	 n = strlen(s);
-
-	if (n >= dstsz)
-		n = dstsz - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
-/* dst (a C string in dstsz bytes) += s, cut to fit */
-static void
-cav_cat(char *dst, size_t dstsz, const char *s)
-{
-	size_t	 have = strlen(dst);
-
-	cav_copy(dst + have, dstsz - have, s);
 }
 
 /* libclamav's log: dropped, except that the first error during a scan
@@ -105,7 +79,7 @@ cav_msg(enum cl_msg sev, const char *full, const char *msg, void *ctx)
 	if (s == NULL || sev != CL_MSG_ERROR || s->error[0] != '\0' ||
 	    msg == NULL)
 		return;
-	cav_copy(s->error, sizeof s->error, msg);
+	scanres_copy(s->error, sizeof s->error, msg);
 	n = strlen(s->error);
 	while (n > 0 && (s->error[n - 1] == '\n' || s->error[n - 1] == '.'))
 		s->error[--n] = '\0';
@@ -285,49 +259,13 @@ cav_engine_free(struct cav_engine *e)
 	free(e);
 }
 
-/* flag (one CAV_F_) seen; the first reason for it is kept */
-static void
-cav_note(struct cav_scan *s, unsigned int flag, const char *why)
-{
-	int	 bit = __builtin_ctz(flag);
-
-	s->r->flags |= flag;
-	if (s->why[bit][0] == '\0')
-		cav_copy(s->why[bit], sizeof s->why[bit], why);
-}
-
-/* one name libclamav reported: sort it into the flags, keep it once */
+/* one name libclamav reported, except ours (cav_meta, cav_inspect
+ * said why) */
 static void
 cav_addname(struct cav_scan *s, const char *name)
 {
-	static const char	 lim[] = "Heuristics.Limits.Exceeded.";
-	static const char	 enc[] = "Heuristics.Encrypted.";
-	struct cav_result	*r = s->r;
-	size_t			 n = strlen(name), have = strlen(r->names);
-	const char		*p;
-
-	if (strncmp(name, "Detected.By.Callback", 20) == 0)
-		return;		/* ours: cav_meta, cav_inspect said why */
-	if (strncmp(name, lim, sizeof lim - 1) == 0)
-		cav_note(s, CAV_F_LIMIT, name + sizeof lim - 1);
-	else if (strncmp(name, enc, sizeof enc - 1) == 0)
-		cav_note(s, CAV_F_ENCRYPTED, name + sizeof enc - 1);
-	else
-		cav_note(s, CAV_F_VIRUS, "");
-	if (n == 0 || strchr(name, ',') != NULL)
-		return;		/* not a name for a comma-separated list */
-	for (p = r->names; (p = strstr(p, name)) != NULL; p += n)
-		if ((p == r->names || p[-1] == ',') &&
-		    (p[n] == ',' || p[n] == '\0'))
-			return;
-	if (have + (have > 0) + n >= sizeof r->names) {
-		r->cut = 1;
-		return;
-	}
-	if (have > 0)
-		r->names[have++] = ',';
-	memcpy(r->names + have, name, n + 1);
-	r->nnames++;
+	if (strncmp(name, "Detected.By.Callback", 20) != 0)
+		scanres_addname(s->r, name);
 }
 
 static void
@@ -352,11 +290,11 @@ cav_meta(const char *ctype, unsigned long csize, const char *name,
 	if (s == NULL)
 		return CL_CLEAN;
 	if (csize == CAV_ZIP64 || rsize == CAV_ZIP64)
-		cav_note(s, CAV_F_UNSCANNABLE, "zip64");
+		scanres_note(s->r, SCANRES_F_UNSCANNABLE, "zip64");
 	else if (rsize > s->e->maxfilesize)
-		cav_note(s, CAV_F_UNSCANNABLE, "filesize");
+		scanres_note(s->r, SCANRES_F_UNSCANNABLE, "filesize");
 	else if (encrypted)
-		cav_note(s, CAV_F_ENCRYPTED, ctype != NULL &&
+		scanres_note(s->r, SCANRES_F_ENCRYPTED, ctype != NULL &&
 		    strncmp(ctype, "CL_TYPE_", 8) == 0 ? ctype + 8 : "member");
 	else
 		return CL_CLEAN;
@@ -380,16 +318,17 @@ cav_inspect(int fd, const char *type, const char **ancestors, size_t psize,
 		s->toplayers++;
 	if (type == NULL || strncmp(type, "CL_TYPE_RAR", 11) != 0)
 		return CL_CLEAN;
-	cav_note(s, CAV_F_UNSCANNABLE, "rar");
+	scanres_note(s->r, SCANRES_F_UNSCANNABLE, "rar");
 	return CL_VIRUS;
 }
 
-/* the fmap of cav_scan_message(): CAV_PREFIX, then the message */
+/* the fmap of cav_scan_message(): SCANRES_MAILPREFIX, then the message */
 static off_t
 cav_pread(void *handle, void *buf, size_t count, off_t off)
 {
 	const struct cav_scan	*s = handle;
-	size_t			 plen = sizeof CAV_PREFIX - 1, o, done = 0, n;
+	size_t			 plen = sizeof SCANRES_MAILPREFIX - 1;
+	size_t			 o, done = 0, n;
 
 	if (off < 0) {
 		errno = EINVAL;
@@ -398,7 +337,7 @@ cav_pread(void *handle, void *buf, size_t count, off_t off)
 	o = (size_t)off;
 	if (o < plen) {
 		n = plen - o < count ? plen - o : count;
-		memcpy(buf, CAV_PREFIX + o, n);
+		memcpy(buf, SCANRES_MAILPREFIX + o, n);
 		done = n;
 		o += n;
 	}
@@ -432,15 +371,15 @@ cav_options(struct cl_scan_options *o)
 
 static void
 cav_start(struct cav_scan *s, const struct cav_engine *e,
-    struct cav_result *r)
+    struct scanres *r)
 {
 	memset(s, 0, sizeof *s);
-	memset(r, 0, sizeof *r);
+	scanres_start(r);
 	s->e = e;
 	s->r = r;
 }
 
-static enum cav_verdict
+static enum scanres_verdict
 cav_run(struct cav_scan *s, cl_fmap_t *map)
 {
 	struct cl_scan_options	 o;
@@ -448,74 +387,58 @@ cav_run(struct cav_scan *s, cl_fmap_t *map)
 	unsigned long		 scanned = 0;
 	cl_error_t		 rc;
 
-	if (map == NULL) {
-		cav_copy(s->r->what, sizeof s->r->what,
+	if (map == NULL)
+		return scanres_fail(s->r,
 		    "unable to map the data: out of memory");
-		return s->r->verdict = CAV_ERROR;
-	}
 	cav_options(&o);
 	rc = cl_scanmap_callback(map, NULL, &vir, &scanned, s->e->cl, &o, s);
 	cl_fmap_close(map);
 	if (rc == CL_VIRUS && vir != NULL)
 		cav_addname(s, vir);
-	return s->r->verdict = cav_verdict(s, rc);
+	return cav_verdict(s, rc);
 }
 
 /* libclamav's answer and what the callbacks saw -> one verdict */
-static enum cav_verdict
+static enum scanres_verdict
 cav_verdict(struct cav_scan *s, cl_error_t rc)
 {
-	static const enum cav_verdict	 v[4] = {
-		CAV_VIRUS, CAV_LIMIT, CAV_ENCRYPTED, CAV_UNSCANNABLE,
-	};
-	struct cav_result		*r = s->r;
-	int				 bit;
+	struct scanres	*r = s->r;
 
 	if (rc == CL_ETIMEOUT)
-		cav_note(s, CAV_F_LIMIT, "MaxScanTime");
-	else if (rc != CL_CLEAN && rc != CL_VIRUS) {
-		cav_copy(r->what, sizeof r->what, cl_strerror(rc));
-		if (s->error[0] != '\0') {
-			cav_cat(r->what, sizeof r->what, ": ");
-			cav_cat(r->what, sizeof r->what, s->error);
-		}
-		return CAV_ERROR;
-	}
+		scanres_note(r, SCANRES_F_LIMIT, "MaxScanTime");
+	else if (rc != CL_CLEAN && rc != CL_VIRUS)
+		return s->error[0] != '\0' ? scanres_fail(r, "%s: %s",
+		    cl_strerror(rc), s->error) : scanres_fail(r, "%s",
+		    cl_strerror(rc));
 	if (rc == CL_VIRUS && r->flags == 0)	/* a name not heard of */
-		cav_note(s, CAV_F_VIRUS, "");
-	for (bit = 0; bit < 4; bit++)
-		if (r->flags & 1U << bit) {
-			cav_copy(r->what, sizeof r->what, s->why[bit]);
-			return v[bit];
-		}
+		scanres_note(r, SCANRES_F_VIRUS, "");
+	if (scanres_settle(r) != SCANRES_CLEAN)
+		return r->verdict;
 	/* CLEAN is believed only if libclamav saw the data, without error */
 	if (s->toplayers > 0 && s->error[0] == '\0')
-		return CAV_CLEAN;
-	cav_copy(r->what, sizeof r->what, s->error[0] != '\0' ? s->error :
+		return SCANRES_CLEAN;
+	return scanres_fail(r, "%s", s->error[0] != '\0' ? s->error :
 	    "libclamav did not scan (temporary directory?)");
-	return CAV_ERROR;
 }
 
-enum cav_verdict
+enum scanres_verdict
 cav_scan_message(const struct cav_engine *e, const char *buf, size_t len,
-    struct cav_result *r)
+    struct scanres *r)
 {
 	struct cav_scan	 s;
 
 	cav_start(&s, e, r);
 	s.buf = buf;
 	s.len = len;
-	if (len > SIZE_MAX - (sizeof CAV_PREFIX - 1)) {
-		cav_copy(r->what, sizeof r->what, "message too large");
-		return r->verdict = CAV_ERROR;
-	}
+	if (len > SIZE_MAX - (sizeof SCANRES_MAILPREFIX - 1))
+		return scanres_fail(r, "message too large");
 	return cav_run(&s, cl_fmap_open_handle(&s, 0,
-	    sizeof CAV_PREFIX - 1 + len, cav_pread, 0));
+	    sizeof SCANRES_MAILPREFIX - 1 + len, cav_pread, 0));
 }
 
-enum cav_verdict
+enum scanres_verdict
 cav_scan_leaf(const struct cav_engine *e, const char *buf, size_t len,
-    struct cav_result *r)
+    struct scanres *r)
 {
 	struct cav_scan	 s;
 
@@ -523,22 +446,28 @@ cav_scan_leaf(const struct cav_engine *e, const char *buf, size_t len,
 	/* nothing to map, or less than libclamav looks at (it answers
 	 * CLEAN for 5 bytes or fewer without inspecting them) */
 	if (len <= CAV_TINY)
-		return r->verdict = CAV_CLEAN;
+		return r->verdict = SCANRES_CLEAN;
 	if (len >= 6 && memcmp(buf, "Rar!\x1a\x07", 6) == 0)
-		cav_note(&s, CAV_F_UNSCANNABLE, "rar");	/* however typed */
+		scanres_note(s.r, SCANRES_F_UNSCANNABLE, "rar");	/* however typed */
 	return cav_run(&s, cl_fmap_open_memory(buf, len));
 }
 
-const char *
-cav_verdict_name(enum cav_verdict v)
+static enum scanres_verdict
+cav_message_fn(const void *e, const char *buf, size_t len, struct scanres *r)
 {
-	switch (v) {
-	case CAV_CLEAN:		return "clean";
-	case CAV_VIRUS:		return "virus";
-	case CAV_LIMIT:		return "limit";
-	case CAV_ENCRYPTED:	return "encrypted";
-	case CAV_UNSCANNABLE:	return "unscannable";
-	case CAV_ERROR:		return "error";
-	}
-	return "error";
+	return cav_scan_message(e, buf, len, r);
+}
+
+static enum scanres_verdict
+cav_leaf_fn(const void *e, const char *buf, size_t len, struct scanres *r)
+{
+	return cav_scan_leaf(e, buf, len, r);
+}
+
+void
+cav_scanner(const struct cav_engine *e, struct scanner *sc)
+{
+	sc->st = e;
+	sc->message = cav_message_fn;
+	sc->leaf = cav_leaf_fn;
 }

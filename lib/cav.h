@@ -14,10 +14,10 @@
  *				is served in front of it (a pread callback,
  *				no copy);
  *	cav_scan_leaf()		one decoded MIME part, from memory.
- * Both fail closed: CAV_CLEAN only when libclamav looked at the data,
+ * Both fail closed: SCANRES_CLEAN only when libclamav looked at the data,
  * found nothing, hit no limit, met nothing it cannot open, and logged no
  * error.  The holes where libclamav 1.4.6 itself answers CLEAN are closed
- * here and give CAV_UNSCANNABLE or CAV_ERROR: RAR (no unrar in Debian's
+ * here and give SCANRES_UNSCANNABLE or SCANRES_ERROR: RAR (no unrar in Debian's
  * build), ZIP64 entries (sizes 0xFFFFFFFF), archive members over
  * maxfilesize (libclamav scans their first maxfilesize bytes only), an
  * unusable temporary directory.  The callbacks that see these answer
@@ -36,11 +36,11 @@
 
 #include <stddef.h>
 
+#include "scanres.h"
+
 #define CAV_ERRSZ	256
 #define CAV_TINY	5	/* leaves this small are CLEAN unscanned:
 				 * libclamav 1.4 ignores them too */
-#define CAV_NAMESZ	1024	/* all signature names of one scan */
-#define CAV_WHATSZ	256
 
 /* libclamav's limits; every limit must be non-zero (0 would mean "no
  * limit" to libclamav).  cav_limits_default() fills libclamav 1.4's own
@@ -61,37 +61,6 @@ struct cav_limits {
 
 struct cav_err {
 	char	 s[CAV_ERRSZ];		/* "cl_load DIR: reason" */
-};
-
-enum cav_verdict {
-	CAV_CLEAN,
-	CAV_VIRUS,		/* a signature matched: names */
-	CAV_LIMIT,		/* Heuristics.Limits.Exceeded.WHAT */
-	CAV_ENCRYPTED,		/* Heuristics.Encrypted.WHAT, or a member */
-	CAV_UNSCANNABLE,	/* what: rar, zip64 or filesize */
-	CAV_ERROR		/* temporary: what says why */
-};
-
-/* what the scan saw, whatever the verdict */
-#define CAV_F_VIRUS		0x1
-#define CAV_F_LIMIT		0x2
-#define CAV_F_ENCRYPTED		0x4
-#define CAV_F_UNSCANNABLE	0x8
-
-/* The verdict is the first that applies of ERROR, VIRUS, LIMIT,
- * ENCRYPTED, UNSCANNABLE, CLEAN.  names holds every distinct name
- * libclamav reported (all-match mode), comma-separated, NUL-terminated,
- * the heuristic ones included; whole names only, cut set if some did not
- * fit.  what: the limit (MaxFileSize, MaxScanSize, MaxRecursion,
- * MaxFiles, MaxScanTime...), the encryption (Zip, PDF, ... or a container
- * type), the unscannable thing (rar, zip64, filesize), or the error. */
-struct cav_result {
-	enum cav_verdict	 verdict;
-	unsigned int		 flags;		/* CAV_F_* */
-	size_t			 nnames;
-	int			 cut;
-	char			 names[CAV_NAMESZ];
-	char			 what[CAV_WHATSZ];
 };
 
 /* engine and database versions, for logs and the "scanned" key:
@@ -123,11 +92,12 @@ void	cav_engine_free(struct cav_engine *);
 /* Scan len bytes at buf; the verdict, also in r->verdict.  The engine
  * is not changed (callbacks see only this scan's context), so forked
  * workers share it. */
-enum cav_verdict cav_scan_message(const struct cav_engine *, const char *,
-	    size_t, struct cav_result *);
-enum cav_verdict cav_scan_leaf(const struct cav_engine *, const char *,
-	    size_t, struct cav_result *);
+enum scanres_verdict cav_scan_message(const struct cav_engine *, const char *,
+	    size_t, struct scanres *);
+enum scanres_verdict cav_scan_leaf(const struct cav_engine *, const char *,
+	    size_t, struct scanres *);
+/* The engine as a scanner (scanres.h) for lib/scanmsg. */
+void	cav_scanner(const struct cav_engine *, struct scanner *);
 
-const char *cav_verdict_name(enum cav_verdict);	/* "clean", ... */
 
 #endif

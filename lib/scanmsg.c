@@ -17,12 +17,12 @@
 struct found {
 	size_t			 part;
 	unsigned long long	 size;
-	char			 virus[CAV_NAMESZ];
-	char			 reason[CAV_WHATSZ + 32];
+	char			 virus[SCANRES_NAMESZ];
+	char			 reason[SCANRES_WHATSZ + 32];
 };
 
 struct scan {
-	const struct cav_engine		*eng;
+	const struct scanner		*sc;
 	const struct scanmsg_conf	*conf;
 	const char			*msg;
 	size_t				 len;
@@ -114,30 +114,30 @@ walk(struct scan *s)
 	return s->walk.outcome;
 }
 
-/* Decode and scan leaf i alone: the cav verdict, or -1 (res set). */
+/* Decode and scan leaf i alone: the verdict, or -1 (res set). */
 static int
-scanleaf(struct scan *s, size_t i, struct cav_result *cr)
+scanleaf(struct scan *s, size_t i, struct scanres *cr)
 {
 	switch (mimedec_part(s->msg, &s->walk.part[i], &s->dec,
 	    s->conf->maxdecode)) {
 	case MIMEDEC_OK:
 		break;
 	case MIMEDEC_TOOBIG:
-		cr->verdict = CAV_UNSCANNABLE;
+		cr->verdict = SCANRES_UNSCANNABLE;
 		cr->names[0] = '\0';
 		(void)snprintf(cr->what, sizeof cr->what, "decoded-size");
-		return CAV_UNSCANNABLE;
+		return SCANRES_UNSCANNABLE;
 	default:
 		(void)verdict(s, SCANMSG_TEMP, "decoding part %s: %s",
 		    s->walk.part[i].path, strerror(errno));
 		return -1;
 	}
 	s->res->scans++;
-	return cav_scan_leaf(s->eng, s->dec.s, s->dec.len, cr);
+	return s->sc->leaf(s->sc->st, s->dec.s, s->dec.len, cr);
 }
 
 static int
-addfound(struct scan *s, size_t i, const struct cav_result *cr)
+addfound(struct scan *s, size_t i, const struct scanres *cr)
 {
 	struct found	*f, *nf;
 
@@ -149,11 +149,11 @@ addfound(struct scan *s, size_t i, const struct cav_result *cr)
 	f->part = i;
 	f->size = s->dec.len;
 	(void)snprintf(f->virus, sizeof f->virus, "%s", cr->names);
-	if (cr->verdict == CAV_VIRUS)
+	if (cr->verdict == SCANRES_VIRUS)
 		(void)snprintf(f->reason, sizeof f->reason, "infected");
 	else
 		(void)snprintf(f->reason, sizeof f->reason, "unscannable (%s %s)",
-		    cav_verdict_name(cr->verdict), cr->what);
+		    scanres_name(cr->verdict), cr->what);
 	return addnames(&s->res->viruses, cr->names);
 }
 
@@ -181,7 +181,7 @@ dropparents(struct scan *s)
 static int
 scanleaves(struct scan *s)
 {
-	struct cav_result	 cr;
+	struct scanres	 cr;
 	size_t			 i;
 
 	for (i = 0; i < s->walk.n; i++) {
@@ -190,19 +190,19 @@ scanleaves(struct scan *s)
 		switch (scanleaf(s, i, &cr)) {
 		case -1:
 			return -1;
-		case CAV_CLEAN:
+		case SCANRES_CLEAN:
 			continue;
-		case CAV_ERROR:
+		case SCANRES_ERROR:
 			return verdict(s, SCANMSG_TEMP, "scanning part %s: %s",
 			    s->walk.part[i].path, cr.what), -1;
-		case CAV_VIRUS:
+		case SCANRES_VIRUS:
 			break;
 		default:
 			if (s->conf->unscannable_quarantine)
 				return verdict(s, SCANMSG_QUARANTINE,
 				    "unscannable part %s: %s %s",
 				    s->walk.part[i].path,
-				    cav_verdict_name(cr.verdict), cr.what), -1;
+				    scanres_name(cr.verdict), cr.what), -1;
 			break;
 		}
 		if (addfound(s, i, &cr) == -1)
@@ -216,7 +216,7 @@ static int
 rebuild(struct scan *s)
 {
 	struct mimeclean_item	*it;
-	struct cav_result	 cr;
+	struct scanres	 cr;
 	size_t			 i;
 	int			 r;
 
@@ -240,15 +240,15 @@ rebuild(struct scan *s)
 		    "the MIME structure cannot be cleaned");
 	s->res->removed = s->nfound;
 	s->res->scans++;
-	switch (cav_scan_message(s->eng, s->res->out.s, s->res->out.len, &cr)) {
-	case CAV_CLEAN:
+	switch (s->sc->message(s->sc->st, s->res->out.s, s->res->out.len, &cr)) {
+	case SCANRES_CLEAN:
 		return verdict(s, SCANMSG_CLEANED, "removed %zu", s->nfound);
-	case CAV_ERROR:
+	case SCANRES_ERROR:
 		return verdict(s, SCANMSG_TEMP, "rescan: %s", cr.what);
 	default:
 		(void)addnames(&s->res->viruses, cr.names);
 		return verdict(s, SCANMSG_QUARANTINE, "still %s after cleaning"
-		    " (%s)", cav_verdict_name(cr.verdict), cr.what);
+		    " (%s)", scanres_name(cr.verdict), cr.what);
 	}
 }
 
@@ -258,43 +258,51 @@ rebuild(struct scan *s)
  * quoted-printable decoder changes the data (cav.h), so a CLEAN is
  * confirmed part by part.  What is found is cut out. */
 static int
-examine(struct scan *s, const struct cav_result *whole)
+examine(struct scan *s, const struct scanres *whole)
 {
 	int	 w = walk(s);
 
-	if (w == MIME_NOMEM)
-		return verdict(s, SCANMSG_TEMP, "out of memory");
-	if (w == MIME_TOODEEP || w == MIME_TOOMANY ||
-	    (w != MIME_OK && whole->verdict != CAV_CLEAN))
+	if (w != MIME_OK && whole->verdict != SCANRES_CLEAN)
 		return verdict(s, SCANMSG_QUARANTINE, "mime %s",
 		    mime_outcomename(w));
 	if (scanleaves(s) == -1)
 		return s->res->verdict;
 	if (s->nfound == 0) {
-		if (whole->verdict == CAV_CLEAN)
+		if (whole->verdict == SCANRES_CLEAN)
 			return verdict(s, SCANMSG_CLEAN, "clean");
 		(void)addnames(&s->res->viruses, whole->names);
-		if (whole->verdict == CAV_LIMIT)
+		if (whole->verdict == SCANRES_LIMIT)
 			return verdict(s, SCANMSG_QUARANTINE, "limit %s "
 			    "(whole message)", whole->what);
 		return verdict(s, SCANMSG_QUARANTINE, "%s in no part that "
-		    "can be cut%s%s%s", cav_verdict_name(whole->verdict),
+		    "can be cut%s%s%s", scanres_name(whole->verdict),
 		    whole->what[0] != '\0' ? " (" : "", whole->what,
 		    whole->what[0] != '\0' ? ")" : "");
 	}
 	return rebuild(s);	/* a malformed walk: BADWALK, quarantine */
 }
 
+/* The walk is within its limits: the whole message, then examine(). */
+static int
+scan(struct scan *s)
+{
+	struct scanres	 whole;
+
+	if (s->sc->message(s->sc->st, s->msg, s->len, &whole) ==
+	    SCANRES_ERROR)
+		return verdict(s, SCANMSG_TEMP, "scan: %s", whole.what);
+	return examine(s, &whole);
+}
+
 int
-scanmsg_run(const struct cav_engine *eng, const struct scanmsg_conf *conf,
+scanmsg_run(const struct scanner *sc, const struct scanmsg_conf *conf,
     const char *msg, size_t len, const char *qid, struct scanmsg_result *res)
 {
-	struct scan		 s;
-	struct cav_result	 whole;
-	int			 r;
+	struct scan	 s;
+	int		 r;
 
 	memset(&s, 0, sizeof s);
-	s.eng = eng;
+	s.sc = sc;
 	s.conf = conf;
 	s.msg = msg;
 	s.len = len;
@@ -303,10 +311,20 @@ scanmsg_run(const struct cav_engine *eng, const struct scanmsg_conf *conf,
 	res->viruses.len = res->reason.len = res->out.len = 0;
 	res->removed = 0;
 	res->scans = 1;
-	if (cav_scan_message(eng, msg, len, &whole) == CAV_ERROR)
-		r = verdict(&s, SCANMSG_TEMP, "scan: %s", whole.what);
-	else
-		r = examine(&s, &whole);
+	/* limits first: a 10,000-part message costs the engine seconds */
+	switch (walk(&s)) {
+	case MIME_NOMEM:
+		r = verdict(&s, SCANMSG_TEMP, "out of memory");
+		break;
+	case MIME_TOODEEP:
+	case MIME_TOOMANY:
+		res->scans = 0;
+		r = verdict(&s, SCANMSG_QUARANTINE, "mime %s",
+		    mime_outcomename(s.walk.outcome));
+		break;
+	default:
+		r = scan(&s);
+	}
 	mime_free(&s.walk);
 	sa_free(&s.dec);
 	free(s.found);

@@ -128,7 +128,7 @@ zip_nested(struct sa *z, int depth)
 /* --- assertions ----------------------------------------------------- */
 
 static int
-hasname(const struct cav_result *r, const char *name)
+hasname(const struct scanres *r, const char *name)
 {
 	size_t		 n = strlen(name);
 	const char	*p;
@@ -148,8 +148,8 @@ hasname(const struct cav_result *r, const char *name)
 #define VERDICT(v, r, want, whatwant) do { \
 	ck_assert_msg((v) == (want) && (r).verdict == (v), \
 	    "verdict %s (what \"%s\" names \"%s\"), want %s", \
-	    cav_verdict_name(v), (r).what, (r).names, \
-	    cav_verdict_name(want)); \
+	    scanres_name(v), (r).what, (r).names, \
+	    scanres_name(want)); \
 	if ((whatwant) != NULL) \
 		ck_assert_str_eq((r).what, (const char *)(whatwant)); \
 } while (0)
@@ -207,17 +207,17 @@ END_TEST
 START_TEST(cav_eicar_message)
 {
 	struct sa		 m = SA_ZERO;
-	struct cav_result	 r;
-	enum cav_verdict	 v;
+	struct scanres	 r;
+	enum scanres_verdict	 v;
 
 	ck_assert_ptr_nonnull(eng);
 	attach(&m, "eicar.com", EICAR, sizeof EICAR - 1, CTE_B64);
 	v = cav_scan_message(eng, m.s, m.len, &r);
-	VERDICT(v, r, CAV_VIRUS, NULL);
+	VERDICT(v, r, SCANRES_VIRUS, NULL);
 	ck_assert_msg(hasname(&r, "Mailward.Test.EICAR") &&
 	    hasname(&r, "Mailward.Test.EICAR.MD5") &&
 	    hasname(&r, "Mailward.Test.EICAR.SHA256"), "names %s", r.names);
-	ck_assert_uint_eq(r.flags, CAV_F_VIRUS);
+	ck_assert_uint_eq(r.flags, SCANRES_F_VIRUS);
 	ck_assert_int_eq(r.cut, 0);
 	ck_assert_str_eq(r.what, "");
 	sa_free(&m);
@@ -228,13 +228,13 @@ END_TEST
 START_TEST(cav_testfile_leaf)
 {
 	struct sa		 f = SA_ZERO;
-	struct cav_result	 r;
-	enum cav_verdict	 v;
+	struct scanres	 r;
+	enum scanres_verdict	 v;
 
 	ck_assert_ptr_nonnull(eng);
 	tm_readtestfile(testfiles[_i].name, &f);
 	v = cav_scan_leaf(eng, f.s, f.len, &r);
-	VERDICT(v, r, CAV_VIRUS, NULL);
+	VERDICT(v, r, SCANRES_VIRUS, NULL);
 	ck_assert_msg(hasname(&r, "Mailward.Test.ClamExe.Body") &&
 	    hasname(&r, "Mailward.Test.ClamExe.MD5") &&
 	    hasname(&r, "Mailward.Test.ClamExe.SHA256") &&
@@ -246,18 +246,18 @@ END_TEST
 
 /* what a whole-message scan of the attached file must answer */
 static void
-attached_want(const struct tf *t, enum cte cte, enum cav_verdict *v,
+attached_want(const struct tf *t, enum cte cte, enum scanres_verdict *v,
     const char **name)
 {
-	*v = CAV_VIRUS;
+	*v = SCANRES_VIRUS;
 	*name = "Mailward.Test.ClamExe.MD5";
 	if (t->flags & TF_DEEP) {
-		*v = CAV_LIMIT;
+		*v = SCANRES_LIMIT;
 		*name = "Heuristics.Limits.Exceeded.MaxRecursion";
 	} else if (cte == CTE_QP && (t->flags & TF_QPNOHASH))
 		*name = "Mailward.Test.ClamExe.Body";
 	else if (cte == CTE_QP && (t->flags & TF_QPMISS)) {
-		*v = CAV_CLEAN;
+		*v = SCANRES_CLEAN;
 		*name = NULL;
 	}
 }
@@ -267,8 +267,8 @@ START_TEST(cav_testfile_attached)
 {
 	const struct tf		*t = &testfiles[_i];
 	struct sa		 f = SA_ZERO, m = SA_ZERO;
-	struct cav_result	 r;
-	enum cav_verdict	 v, want;
+	struct scanres	 r;
+	enum scanres_verdict	 v, want;
 	enum cte		 cte;
 	const char		*name;
 
@@ -281,12 +281,12 @@ START_TEST(cav_testfile_attached)
 		attached_want(t, cte, &want, &name);
 		ck_assert_msg(v == want && (name == NULL || hasname(&r, name)),
 		    "%s %s: %s \"%s\" names %s", t->name,
-		    cte == CTE_B64 ? "base64" : "qp", cav_verdict_name(v),
+		    cte == CTE_B64 ? "base64" : "qp", scanres_name(v),
 		    r.what, r.names);
 	}
 	if (t->flags & TF_QPMISS) {	/* our decoding of it is found */
 		v = cav_scan_leaf(eng, f.s, f.len, &r);
-		VERDICT(v, r, CAV_VIRUS, NULL);
+		VERDICT(v, r, SCANRES_VIRUS, NULL);
 	}
 	sa_free(&f);
 	sa_free(&m);
@@ -298,8 +298,8 @@ END_TEST
 START_TEST(cav_text_typed_uuencode)
 {
 	struct sa		 f = SA_ZERO, m = SA_ZERO;
-	struct cav_result	 r;
-	enum cav_verdict	 v;
+	struct scanres	 r;
+	enum scanres_verdict	 v;
 
 	ck_assert_ptr_nonnull(eng);
 	tm_readtestfile("clam.exe", &f);
@@ -309,9 +309,9 @@ START_TEST(cav_text_typed_uuencode)
 	tm_uu(&m, (const unsigned char *)f.s, f.len);
 	tm_cat(&m, "end\n");
 	v = cav_scan_leaf(eng, m.s, m.len, &r);	/* as it is: text */
-	VERDICT(v, r, CAV_CLEAN, "");
+	VERDICT(v, r, SCANRES_CLEAN, "");
 	v = cav_scan_message(eng, m.s, m.len, &r);
-	VERDICT(v, r, CAV_VIRUS, NULL);
+	VERDICT(v, r, SCANRES_VIRUS, NULL);
 	ck_assert_msg(hasname(&r, "Mailward.Test.ClamExe.MD5"), "%s",
 	    r.names);
 	sa_free(&f);
@@ -324,19 +324,19 @@ END_TEST
 START_TEST(cav_default_limits_find)
 {
 	struct sa		 z = SA_ZERO;
-	struct cav_result	 r;
+	struct scanres	 r;
 	struct zmember		 big = { "big.txt", EICAR, sizeof EICAR - 1,
 				     1 << 20, Z_DEFLATE };
-	enum cav_verdict	 v;
+	enum scanres_verdict	 v;
 
 	ck_assert_ptr_nonnull(eng);
 	zip_nested(&z, 8);
 	v = cav_scan_leaf(eng, z.s, z.len, &r);
-	VERDICT(v, r, CAV_VIRUS, NULL);
+	VERDICT(v, r, SCANRES_VIRUS, NULL);
 	tm_zip_build(&z, &big, 1);
 	ck_assert_uint_lt(z.len, 8192);
 	v = cav_scan_leaf(eng, z.s, z.len, &r);
-	VERDICT(v, r, CAV_VIRUS, NULL);
+	VERDICT(v, r, SCANRES_VIRUS, NULL);
 	ck_assert_msg(hasname(&r, "Mailward.Test.EICAR"), "%s", r.names);
 	sa_free(&z);
 }
@@ -348,10 +348,10 @@ START_TEST(cav_corpus_clean)
 {
 	char			 dir[UNIT_PATHSZ], fn[UNIT_PATHSZ];
 	struct sa		 m = SA_ZERO;
-	struct cav_result	 r;
+	struct scanres	 r;
 	struct dirent		*de;
 	DIR			*d;
-	enum cav_verdict	 v;
+	enum scanres_verdict	 v;
 	int			 n = 0, pass;
 
 	ck_assert_ptr_nonnull(eng);
@@ -366,8 +366,8 @@ START_TEST(cav_corpus_clean)
 		unit_readfile(fn, &m);
 		for (pass = 0; pass < 2; pass++) {	/* 2nd: cached */
 			v = cav_scan_message(eng, m.s, m.len, &r);
-			ck_assert_msg(v == CAV_CLEAN, "%s: %s \"%s\" %s",
-			    de->d_name, cav_verdict_name(v), r.what, r.names);
+			ck_assert_msg(v == SCANRES_CLEAN, "%s: %s \"%s\" %s",
+			    de->d_name, scanres_name(v), r.what, r.names);
 			ck_assert_uint_eq(r.flags, 0);
 		}
 		n++;
@@ -381,9 +381,9 @@ END_TEST
 START_TEST(cav_encrypted)
 {
 	struct sa		 z = SA_ZERO, f = SA_ZERO;
-	struct cav_result	 r;
+	struct scanres	 r;
 	struct zmember		 m = { "clam.exe", NULL, 0, 0, Z_ENCRYPTED };
-	enum cav_verdict	 v;
+	enum scanres_verdict	 v;
 	char			 fn[UNIT_PATHSZ], cmd[3 * UNIT_PATHSZ];
 	int			 pass;
 
@@ -394,7 +394,7 @@ START_TEST(cav_encrypted)
 	tm_zip_build(&z, &m, 1);
 	for (pass = 0; pass < 2; pass++) {	/* never cached as clean */
 		v = cav_scan_leaf(eng, z.s, z.len, &r);
-		VERDICT(v, r, CAV_ENCRYPTED, "ZIP");
+		VERDICT(v, r, SCANRES_ENCRYPTED, "ZIP");
 	}
 	/* a real one, if zip(1) is there to make it */
 	if (system("command -v zip >/dev/null 2>&1") != 0) {
@@ -409,11 +409,11 @@ START_TEST(cav_encrypted)
 	ck_assert_int_eq(system(cmd), 0);
 	unit_readfile(fn, &z);
 	v = cav_scan_leaf(eng, z.s, z.len, &r);
-	VERDICT(v, r, CAV_ENCRYPTED, NULL);
+	VERDICT(v, r, SCANRES_ENCRYPTED, NULL);
 	f.len = 0;
 	attach(&f, "enc.zip", z.s, z.len, CTE_B64);
 	v = cav_scan_message(eng, f.s, f.len, &r);
-	VERDICT(v, r, CAV_ENCRYPTED, NULL);
+	VERDICT(v, r, SCANRES_ENCRYPTED, NULL);
 	unit_scratch_remove();
 done:
 	sa_free(&z);
@@ -430,8 +430,8 @@ START_TEST(cav_rar_unscannable)
 	static const char	 rar5[] = "Rar!\x1a\x07\x01\x00more bytes";
 	struct sa		 z = SA_ZERO, m = SA_ZERO;
 	struct zmember		 zm = { "a.rar", rar4, sizeof rar4 - 1, 0, 0 };
-	struct cav_result	 r;
-	enum cav_verdict	 v;
+	struct scanres	 r;
+	enum scanres_verdict	 v;
 	int			 pass;
 
 	ck_assert_ptr_nonnull(eng);
@@ -439,13 +439,13 @@ START_TEST(cav_rar_unscannable)
 	attach(&m, "a.rar", rar5, sizeof rar5 - 1, CTE_B64);
 	for (pass = 0; pass < 2; pass++) {
 		v = cav_scan_leaf(eng, rar4, sizeof rar4 - 1, &r);
-		VERDICT(v, r, CAV_UNSCANNABLE, "rar");
+		VERDICT(v, r, SCANRES_UNSCANNABLE, "rar");
 		v = cav_scan_leaf(eng, rar5, sizeof rar5 - 1, &r);
-		VERDICT(v, r, CAV_UNSCANNABLE, "rar");
+		VERDICT(v, r, SCANRES_UNSCANNABLE, "rar");
 		v = cav_scan_leaf(eng, z.s, z.len, &r);
-		VERDICT(v, r, CAV_UNSCANNABLE, "rar");
+		VERDICT(v, r, SCANRES_UNSCANNABLE, "rar");
 		v = cav_scan_message(eng, m.s, m.len, &r);
-		VERDICT(v, r, CAV_UNSCANNABLE, "rar");
+		VERDICT(v, r, SCANRES_UNSCANNABLE, "rar");
 		ck_assert_str_eq(r.names, "");
 	}
 	sa_free(&z);
@@ -457,8 +457,8 @@ START_TEST(cav_zip64_unscannable)
 {
 	struct sa		 z = SA_ZERO, f = SA_ZERO;
 	struct zmember		 m = { "clam.exe", NULL, 0, 0, Z_ZIP64 };
-	struct cav_result	 r;
-	enum cav_verdict	 v;
+	struct scanres	 r;
+	enum scanres_verdict	 v;
 	int			 pass;
 
 	ck_assert_ptr_nonnull(eng);
@@ -468,7 +468,7 @@ START_TEST(cav_zip64_unscannable)
 	tm_zip_build(&z, &m, 1);
 	for (pass = 0; pass < 2; pass++) {
 		v = cav_scan_leaf(eng, z.s, z.len, &r);
-		VERDICT(v, r, CAV_UNSCANNABLE, "zip64");
+		VERDICT(v, r, SCANRES_UNSCANNABLE, "zip64");
 	}
 	sa_free(&z);
 	sa_free(&f);
@@ -479,8 +479,8 @@ END_TEST
 START_TEST(cav_tmpdir)
 {
 	struct sa		 f = SA_ZERO;
-	struct cav_result	 r;
-	enum cav_verdict	 v;
+	struct scanres	 r;
+	enum scanres_verdict	 v;
 	const char		*dir;
 	char			 bad[UNIT_PATHSZ];
 
@@ -489,12 +489,12 @@ START_TEST(cav_tmpdir)
 	dir = unit_scratch_make();
 	ck_assert_int_eq(cav_set_tmpdir(eng, dir), 0);
 	v = cav_scan_leaf(eng, f.s, f.len, &r);
-	VERDICT(v, r, CAV_VIRUS, NULL);
+	VERDICT(v, r, SCANRES_VIRUS, NULL);
 	ck_assert_int_eq(unit_count(dir, NULL, NULL), 0);	/* cleaned */
 	unit_scratch_path(bad, "missing", NULL);
 	ck_assert_int_eq(cav_set_tmpdir(eng, bad), 0);
 	v = cav_scan_leaf(eng, f.s, f.len, &r);
-	VERDICT(v, r, CAV_ERROR, NULL);
+	VERDICT(v, r, SCANRES_ERROR, NULL);
 	ck_assert_ptr_nonnull(strstr(r.what, "temporary"));
 	ck_assert_int_eq(cav_set_tmpdir(eng, ""), -1);
 	/* as it was, for the tests after this one under CK_FORK=no */
@@ -511,17 +511,17 @@ END_TEST
 START_TEST(cav_limit_recursion)
 {
 	struct sa		 z = SA_ZERO, m = SA_ZERO;
-	struct cav_result	 r;
-	enum cav_verdict	 v;
+	struct scanres	 r;
+	enum scanres_verdict	 v;
 
 	ck_assert_ptr_nonnull(eng);
 	zip_nested(&z, 8);
 	v = cav_scan_leaf(eng, z.s, z.len, &r);
-	VERDICT(v, r, CAV_LIMIT, "MaxRecursion");
+	VERDICT(v, r, SCANRES_LIMIT, "MaxRecursion");
 	ck_assert(hasname(&r, "Heuristics.Limits.Exceeded.MaxRecursion"));
 	attach(&m, "deep.zip", z.s, z.len, CTE_B64);
 	v = cav_scan_message(eng, m.s, m.len, &r);
-	VERDICT(v, r, CAV_LIMIT, "MaxRecursion");
+	VERDICT(v, r, SCANRES_LIMIT, "MaxRecursion");
 	sa_free(&z);
 	sa_free(&m);
 }
@@ -531,8 +531,8 @@ START_TEST(cav_limit_files)
 {
 	struct sa		 z = SA_ZERO;
 	struct zmember		 m[10];
-	struct cav_result	 r;
-	enum cav_verdict	 v;
+	struct scanres	 r;
+	enum scanres_verdict	 v;
 	static const char	*names[10] = { "0", "1", "2", "3", "4", "5",
 				     "6", "7", "8", "9" };
 	size_t			 i;
@@ -547,7 +547,7 @@ START_TEST(cav_limit_files)
 	}
 	tm_zip_build(&z, m, 10);
 	v = cav_scan_leaf(eng, z.s, z.len, &r);
-	VERDICT(v, r, CAV_LIMIT, "MaxFiles");
+	VERDICT(v, r, SCANRES_LIMIT, "MaxFiles");
 	sa_free(&z);
 }
 END_TEST
@@ -556,8 +556,8 @@ START_TEST(cav_limit_scansize)
 {
 	struct sa		 z = SA_ZERO;
 	struct zmember		 m[8];
-	struct cav_result	 r;
-	enum cav_verdict	 v;
+	struct scanres	 r;
+	enum scanres_verdict	 v;
 	static const char	*names[8] = { "0", "1", "2", "3", "4", "5",
 				     "6", "7" };
 	size_t			 i;
@@ -572,7 +572,7 @@ START_TEST(cav_limit_scansize)
 	}
 	tm_zip_build(&z, m, 5);
 	v = cav_scan_leaf(eng, z.s, z.len, &r);
-	VERDICT(v, r, CAV_LIMIT, "MaxScanSize");
+	VERDICT(v, r, SCANRES_LIMIT, "MaxScanSize");
 	sa_free(&z);
 }
 END_TEST
@@ -585,8 +585,8 @@ START_TEST(cav_limit_filesize)
 	struct sa		 z = SA_ZERO, m = SA_ZERO;
 	struct zmember		 big = { "big.txt", EICAR, sizeof EICAR - 1,
 				     1 << 20, Z_DEFLATE };
-	struct cav_result	 r;
-	enum cav_verdict	 v;
+	struct scanres	 r;
+	enum scanres_verdict	 v;
 	int			 pass;
 
 	ck_assert_ptr_nonnull(eng);
@@ -594,18 +594,18 @@ START_TEST(cav_limit_filesize)
 	memset(m.s, 'a', 100 << 10);
 	m.len = 100 << 10;
 	v = cav_scan_leaf(eng, m.s, m.len, &r);
-	VERDICT(v, r, CAV_LIMIT, "MaxFileSize");
+	VERDICT(v, r, SCANRES_LIMIT, "MaxFileSize");
 	v = cav_scan_message(eng, m.s, m.len, &r);
-	VERDICT(v, r, CAV_LIMIT, "MaxFileSize");
+	VERDICT(v, r, SCANRES_LIMIT, "MaxFileSize");
 	tm_zip_build(&z, &big, 1);
 	for (pass = 0; pass < 2; pass++) {
 		v = cav_scan_leaf(eng, z.s, z.len, &r);
-		VERDICT(v, r, CAV_UNSCANNABLE, "filesize");
+		VERDICT(v, r, SCANRES_UNSCANNABLE, "filesize");
 	}
 	m.len = 0;
 	attach(&m, "big.zip", z.s, z.len, CTE_B64);
 	v = cav_scan_message(eng, m.s, m.len, &r);
-	VERDICT(v, r, CAV_UNSCANNABLE, "filesize");
+	VERDICT(v, r, SCANRES_UNSCANNABLE, "filesize");
 	sa_free(&z);
 	sa_free(&m);
 }
@@ -619,15 +619,15 @@ START_TEST(cav_limit_and_virus)
 		{ "eicar.com", EICAR, sizeof EICAR - 1, 0, 0 },
 		{ "big.txt", "x", 1, 1 << 20, Z_DEFLATE },
 	};
-	struct cav_result	 r;
-	enum cav_verdict	 v;
+	struct scanres	 r;
+	enum scanres_verdict	 v;
 
 	ck_assert_ptr_nonnull(eng);
 	tm_zip_build(&z, zm, 2);
 	v = cav_scan_leaf(eng, z.s, z.len, &r);
-	VERDICT(v, r, CAV_VIRUS, NULL);
+	VERDICT(v, r, SCANRES_VIRUS, NULL);
 	ck_assert(hasname(&r, "Mailward.Test.EICAR"));
-	ck_assert(r.flags & CAV_F_UNSCANNABLE);
+	ck_assert(r.flags & SCANRES_F_UNSCANNABLE);
 	sa_free(&z);
 }
 END_TEST

@@ -500,11 +500,11 @@ ms_since(const struct timespec *t0)
 static void
 hole_pinned(const struct scase *c, const struct msg *m)
 {
-	struct cav_result	 r;
+	struct scanres	 r;
 
 	/* if libclamav closes a hole, drop the flag */
 	ck_assert_msg(cav_scan_message(eng, m->in.s, m->in.len, &r) ==
-	    CAV_CLEAN, "%s: the whole-message scan found it (%s)", c->name,
+	    SCANRES_CLEAN, "%s: the whole-message scan found it (%s)", c->name,
 	    r.names);
 }
 
@@ -526,7 +526,7 @@ run_case(const struct scase *c)
 	scanmsg_conf_default(&conf);
 	conf.unscannable_quarantine = c->uq;
 	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
-	v = scanmsg_run(eng, &conf, m.in.s, m.in.len, QID, &res);
+	v = scanmsg_run(&sc, &conf, m.in.s, m.in.len, QID, &res);
 	ms = ms_since(&t0);
 	(void)sa_0(&res.reason);
 	(void)sa_0(&res.viruses);
@@ -576,13 +576,13 @@ START_TEST(scanmsg_reuse)
 	ck_assert_ptr_nonnull(eng);
 	scanmsg_conf_default(&conf);
 	b_eicar64(&m);
-	ck_assert_int_eq(scanmsg_run(eng, &conf, m.in.s, m.in.len, QID,
+	ck_assert_int_eq(scanmsg_run(&sc, &conf, m.in.s, m.in.len, QID,
 	    &res), SCANMSG_CLEANED);
 	ck_assert_uint_gt(res.viruses.len, 0);
 	ck_assert_uint_eq(res.scans, 4);	/* whole, 2 leaves, rescan */
 	m.in.len = 0;
 	b_clean(&m);
-	ck_assert_int_eq(scanmsg_run(eng, &conf, m.in.s, m.in.len, QID,
+	ck_assert_int_eq(scanmsg_run(&sc, &conf, m.in.s, m.in.len, QID,
 	    &res), SCANMSG_CLEAN);
 	ck_assert_uint_eq(res.viruses.len, 0);
 	ck_assert_uint_eq(res.out.len, 0);
@@ -619,7 +619,7 @@ START_TEST(scanmsg_corpus_clean)
 		ck_assert_int_lt(snprintf(fn, sizeof fn, "%s/%s", dir,
 		    de->d_name), (int)sizeof fn);
 		unit_readfile(fn, &m);
-		(void)scanmsg_run(eng, &conf, m.s, m.len, QID, &res);
+		(void)scanmsg_run(&sc, &conf, m.s, m.len, QID, &res);
 		(void)sa_0(&res.reason);
 		ck_assert_msg(res.verdict == SCANMSG_CLEAN, "%s: %s (%s)",
 		    de->d_name, scanmsg_verdictname(res.verdict),

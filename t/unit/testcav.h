@@ -12,6 +12,7 @@
 #include "unit.h"
 
 static struct cav_engine	*eng;		/* per test case */
+static struct scanner		 sc;		/* eng for scanmsg */
 
 /* Load t/data/sigs with limits l; on failure eng stays NULL and every
  * test of the case fails. */
@@ -29,6 +30,7 @@ load(const struct cav_limits *l)
 		fprintf(stderr, "# test signatures: %s\n", err.s);
 		eng = NULL;
 	}
+	cav_scanner(eng, &sc);
 }
 
 static inline void
