@@ -24,6 +24,7 @@ struct qent {
 	pid_t			 pid;	/* running: the child or worker */
 	int			 killed;
 	unsigned int		 crashes;	/* wpool: workers it took down */
+	unsigned int		 tries;		/* wpool: times given a worker */
 	unsigned long long	 when;	/* running: start; waiting: next try */
 	unsigned int		 gen;	/* last rescan that saw the file */
 	char			 id[SPOOL_MAXID + 1];

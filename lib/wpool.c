@@ -91,6 +91,7 @@ wpool_dispatch(struct wpool *pl, unsigned long long now)
 		}
 		e->pid = k->pid;
 		e->when = now;
+		e->tries++;
 		qtab_move(&p->w.t, e, QTAB_RUNNING);
 		k->e = e;
 		k->st = WS_BUSY;
@@ -144,8 +145,11 @@ wpool_sleep(struct wpool *pl, unsigned long long now)
 	unsigned long long	 due = QWATCH_NEVER, t;
 	unsigned int		 i;
 
-	if (!p->stopping)
+	if (!p->stopping) {
 		due = qwatch_next(&p->w);
+		if (p->reloadat != 0 && p->reloadat < due)
+			due = p->reloadat;
+	}
 	for (i = 0; i < pl->workers; i++) {
 		k = &p->wk[i];
 		t = QWATCH_NEVER;
@@ -215,7 +219,7 @@ wpool_wait(struct wpool *pl, unsigned long long now)
 	if (f[1].revents != 0)
 		qwatch_events(&p->w);
 	if (f[2].revents != 0 && pl->poke(pl->ctx) == 1)
-		p->reload = 1;
+		p->reloadat = qwatch_now() + pl->settle;
 	wpool_answers(pl, WPOOL_NFIXED, n, now);
 }
 
@@ -332,6 +336,10 @@ wpool_loop(struct wpool *pl, struct sa *err)
 		wslot_reap(pl, now);
 		if (qwatch_step(&p->w, now, &p->stopping, &p->err))
 			p->reload = 1;
+		if (p->reloadat != 0 && now >= p->reloadat) {
+			p->reload = 1;
+			p->reloadat = 0;
+		}
 		wpool_reload(pl, now);
 		if (!p->stopping)
 			wpool_dispatch(pl, now);

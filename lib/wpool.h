@@ -26,9 +26,12 @@
  *			copy every shared page).
  * worker_reaped(ctx, no)  parent, after reaping worker no, however it
  *			ended (remove its temp dir).  May be NULL.
- * done(ctx, id, result)  parent, with work()'s result or WPOOL_CRASHED:
- *			the caller moves the message and returns
- *			QRUN_FORGET, or QRUN_RETRY (after qrun_backoff()).
+ * done(ctx, id, result, tries)  parent, with work()'s result or
+ *			WPOOL_CRASHED, and the times the message was given
+ *			a worker (this one included; since the daemon
+ *			started: retry state is in memory): the caller
+ *			moves the message and returns QRUN_FORGET, or
+ *			QRUN_RETRY (after qrun_backoff()).
  * crashed(ctx, id, n, why)  parent: the message's worker died before
  *			it answered ("signal 11", "exit 3", or "timeout":
  *			SIGKILL after `timeout` s), n crashes so far.  Under
@@ -42,8 +45,10 @@
  *			"worker-died worker=N pid=P why=W" (idle or
  *			starting: no message lost).  May be NULL.
  * poke(ctx)		parent, when pokefd is readable (an inotify on the
- *			database): drain it; 1 asks for a reload.  May be
- *			NULL (pokefd is then unused).
+ *			database): drain it; 1 asks for a reload, made
+ *			`settle` ms after the last such poke (an update
+ *			that writes several files costs one reload).  May
+ *			be NULL (pokefd is then unused).
  *
  * Reload (SIGHUP or poke): load() a new state beside the old; on
  * failure keep the old.  Else idle old workers are retired, busy ones
@@ -79,13 +84,14 @@ struct wpool {
 	unsigned int	 retrybase;	/* seconds: first retry delay */
 	unsigned int	 retrymax;	/* seconds: longest retry delay */
 	int		 pokefd;
+	unsigned int	 settle;	/* ms from the last poke to reload */
 	void		*(*load)(void *, struct sa *);
 	void		 (*unload)(void *, void *);
 	int		 (*worker_init)(void *, void *, unsigned int);
 	int		 (*work)(void *, void *, const char *);
 	void		 (*worker_exit)(void *, void *, unsigned int);
 	void		 (*worker_reaped)(void *, unsigned int);
-	enum qrun_next	 (*done)(void *, const char *, int);
+	enum qrun_next	 (*done)(void *, const char *, int, unsigned int);
 	void		 (*crashed)(void *, const char *, unsigned int,
 			    const char *);
 	void		 (*log)(void *, enum mwlog_level, const char *);

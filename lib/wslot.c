@@ -155,7 +155,7 @@ wslot_done(struct wpool *pl, struct qent *e, int r, unsigned long long now)
 {
 	struct wpriv *p = pl->priv;
 
-	if (pl->done(pl->ctx, e->id, r) == QRUN_RETRY)
+	if (pl->done(pl->ctx, e->id, r, e->tries) == QRUN_RETRY)
 		qwatch_retry(&p->w, e, now);
 	else
 		qtab_del(&p->w.t, e);

@@ -64,6 +64,7 @@ struct wpriv {
 	int		 sfd;		/* the selfpipe */
 	int		 stopping;
 	int		 reload;	/* asked for */
+	unsigned long long reloadat;	/* a poke's, once settled; 0 none */
 	int		 err;		/* errno that ends the loop */
 };
 

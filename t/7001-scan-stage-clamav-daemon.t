@@ -7,13 +7,15 @@
 # retried and passed on once; SIGHUP while messages flow; a broken
 # database on reload keeps the old engine; the workers' temporary
 # directories go with them; a message that outlives its worker every
-# time ends in quarantine after control/scanmaxcrash tries.
+# time ends in quarantine after control/scanmaxcrash tries, one that
+# fails every time after control/scanmaxfail; a new database file is
+# loaded without a signal.
 . "${0%/*}/lib.sh"
 need scan-stage-clamav python3 pgrep
 src=$(cd "${0%/*}/.." && pwd)
 corpus=${MW_CORPUS:-$src/../shared/corpus/cpython-email}
 [ -d "$corpus" ] || skip_all "no corpus at $corpus"
-plan 36
+plan 42
 
 EICAR='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
 mktemp_T
@@ -190,6 +192,27 @@ drop clean2; c2=$id
 wait_for in_spool stamp $c2
 ok $? "and messages are scanned"
 
+# --- a new database file: reloaded without a signal --------------------------
+sleep 3				# the repair's own reload has settled
+reloads=$(logcount "info: - reload gen=")
+added=mailward-added-signature-xyzzy
+printf 'Mailward.Test.Added:0:*:%s\n' \
+    "$(printf '%s' $added | od -An -tx1 | tr -d ' \n')" >"$DB/added.ndb.tmp"
+mv "$DB/added.ndb.tmp" "$DB/added.ndb"
+reloaded() { [ "$(logcount "info: - reload gen=")" -gt "$reloads" ]; }
+wait_for reloaded
+ok $? "a database file renamed into the directory: reloaded"
+{ printf 'From: <a@example.org>\nMIME-Version: 1.0\n'
+  printf 'Content-Type: multipart/mixed; boundary=b\n\n--b\n'
+  printf 'Content-Type: text/plain\n\nsee attached\n\n--b\n'
+  printf 'Content-Type: application/octet-stream; name=x.bin\n'
+  printf 'Content-Transfer-Encoding: base64\n\n'
+  printf 'data %s data\n' $added | base64; printf '\n--b--\n'; } >"$T/added.msg"
+drop added; a1=$id
+wait_for in_spool stamp $a1 && grep -q '^verdict cleaned$' "$Q/stamp/new/$a1" &&
+    grep -q '^viruses Mailward\.Test\.Added' "$Q/stamp/new/$a1"
+ok $? "the new signature is in use"
+
 # --- stop: the workers' temporary directories go --------------------------------
 stop
 ok $? "SIGTERM: the daemon stops, exit 0"
@@ -217,9 +240,31 @@ ok $? "a message over control/scantimeout every time: quarantined"
 logged "warning: $w1 crashed why=timeout count=1" &&
     logged "warning: $w1 crashed why=timeout count=2"
 ok $? "after scanmaxcrash (2) timeouts"
-logged "warning: $w1 verdict=quarantined reason=crashed"
+logged "warning: $w1 verdict=quarantined reason=\"crashed 2 times, the last: timeout\""
 ok $? "logged"
-cmp -s "$Q/quarantine/new/$w1" "$T/$w1"
-ok $? "kept as it came"
+grep -q '^verdict quarantined$' "$Q/quarantine/new/$w1" &&
+    grep -q '^quarantine crashed 2 times, the last: timeout$' \
+    "$Q/quarantine/new/$w1"
+ok $? "the envelope says why"
+sed '1,/^$/d' "$Q/quarantine/new/$w1" | cmp -s - "$T/slow.msg"
+ok $? "the message kept as it came"
 stop
 is "$(count scan) $(ls -A "$H/tmp")" "0 " "queue/scan empty, tmp/ empty"
+
+# --- a message that fails (111) every time ---------------------------------
+echo 2 >"$H/control/scanmaxfail"
+echo 31536000 >"$H/control/queuelifetime"	# the ids are from 2026-01-01
+chmod 0500 "$Q/stamp/tmp"		# the worker cannot write its result
+start
+drop clean; f1=$id
+wait_for in_spool quarantine $f1
+ok $? "a temporary failure every time: quarantined"
+logged "info: $f1 deferred exit=111 tries=1" &&
+    logged "warning: $f1 verdict=quarantined reason=\"failed 2 times"
+ok $? "after control/scanmaxfail (2) tries, logged"
+grep -q '^quarantine failed 2 times (temporary errors)$' \
+    "$Q/quarantine/new/$f1" && ! grep -q '^verdict clean' \
+    "$Q/quarantine/new/$f1"
+ok $? "the envelope says why; it was never passed on"
+stop
+chmod 0700 "$Q/stamp/tmp"

@@ -40,6 +40,7 @@ struct wctx {
 	int		 ndone[MAXMSG];		/* done() calls */
 	int		 nforget[MAXMSG];
 	int		 result[MAXMSG];	/* the last one */
+	unsigned int	 tries[MAXMSG];		/* done()'s, the last */
 	int		 ncrashed[MAXMSG];
 	unsigned int	 crashes[MAXMSG];	/* crashed()'s count */
 	char		 why[MAXMSG][32];
@@ -130,7 +131,7 @@ msgidx(const struct wctx *c, const char *id)
 }
 
 static enum qrun_next
-fdone(void *ctx, const char *id, int result)
+fdone(void *ctx, const char *id, int result, unsigned int tries)
 {
 	struct wctx	*c = ctx;
 	int		 i = msgidx(c, id);
@@ -138,6 +139,7 @@ fdone(void *ctx, const char *id, int result)
 
 	c->ndone[i]++;
 	c->result[i] = result;
+	c->tries[i] = tries;
 	if (result == 111)
 		return QRUN_RETRY;
 	(void)snprintf(p, sizeof p, "%s/new/%s", c->spool, id);
@@ -469,6 +471,9 @@ START_TEST(pool_runs_all)
 		ck_assert_int_eq(c->ndone[i], 1 + (strcmp(mixtags[i], "temp") ==
 		    0));
 	}
+	for (i = 0; i < 4; i++)		/* temp: the second try settles it */
+		ck_assert_uint_eq(c->tries[i], 1 + (strcmp(mixtags[i],
+		    "temp") == 0));
 	ck_assert_int_eq(c->result[1], 100);
 	ck_assert_int_eq(c->result[3], 0);
 	for (i = 4; i <= 6; i++) {	/* hang, kill, exit: crash once */
@@ -483,6 +488,7 @@ START_TEST(pool_runs_all)
 	ck_assert_int_eq(c->ncrashed[7], 3);
 	ck_assert_uint_eq(c->crashes[7], 3);
 	ck_assert_str_eq(c->why[7], "signal 6");
+	ck_assert_uint_eq(c->tries[7], 3);
 	for (i = 0; i < NMIX; i++)
 		if (i < 4 || i > 7)
 			ck_assert_int_eq(c->ncrashed[i], 0);
@@ -602,6 +608,40 @@ START_TEST(pool_reload)
 		ck_assert_ptr_nonnull(strstr(c->logs.s, "2 reload gen=2\n"));
 		teardown(c, 1 + rc->hups);
 	}
+	sa_free(&err);
+}
+END_TEST
+
+/* Pokes 50 ms apart, settle 300 ms, 16 messages of 100 ms on two
+ * workers: one reload, after the last poke. */
+START_TEST(pool_settle)
+{
+	struct sa	 err = SA_ZERO;
+	struct wctx	*c = setup(2, 0);
+	pid_t		 kid;
+	int		 i;
+
+	for (i = 0; i < MAXMSG; i++)
+		spoolmsg(c, "slow");
+	c->want = MAXMSG;
+	ck_assert_int_eq(pipe(c->poke), 0);
+	c->pl.poke = fpoke;
+	c->pl.pokefd = c->poke[0];
+	c->pl.settle = 300;
+	if ((kid = fork()) == 0) {
+		for (i = 0; i < 4; i++) {
+			wsleep(50);
+			if (write(c->poke[1], "x", 1) != 1)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	ck_assert_int_ne(kid, -1);
+	ck_assert_int_eq(wpool_loop(&c->pl, &err), 0);
+	ck_assert_int_eq(c->finished, MAXMSG);
+	ck_assert_uint_eq(c->pl.reloads, 1);
+	ck_assert_int_eq(c->loads, 2);
+	teardown(c, 2);
 	sa_free(&err);
 }
 END_TEST
@@ -744,6 +784,7 @@ main(void)
 	    unit_scratch_teardown);
 	tcase_add_test(tc, pool_runs_all);
 	tcase_add_loop_test(tc, pool_forks, 0, sizeof forks / sizeof forks[0]);
+	tcase_add_test(tc, pool_settle);
 	tcase_add_loop_test(tc, pool_reload, 0,
 	    sizeof reloads / sizeof reloads[0]);
 	tcase_add_test(tc, pool_drains);
