@@ -16,50 +16,9 @@
 #include "dsn.h"
 #include "dsnfmt.h"
 #include "envelope.h"
+#include "mailfmt.h"
 #include "sa.h"
 #include "spool.h"
-
-static int
-dsn_date(struct sa *out, unsigned long long t)
-{
-	static const char days[][4] = { "Sun", "Mon", "Tue", "Wed", "Thu",
-	    "Fri", "Sat" };
-	static const char mons[][4] = { "Jan", "Feb", "Mar", "Apr", "May",
-	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	struct tm	 tm;
-	time_t		 tt = (time_t)t;
-
-	if (gmtime_r(&tt, &tm) == NULL) {
-		errno = EOVERFLOW;
-		return -1;
-	}
-	return sa_catf(out, "%s, %d %s %d %02d:%02d:%02d +0000",
-	    days[tm.tm_wday], tm.tm_mday, mons[tm.tm_mon], tm.tm_year + 1900,
-	    tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
-/* Printable ASCII only, at most max bytes: for text from elsewhere. */
-static int
-dsn_clean(struct sa *out, const char *s, size_t n, size_t max)
-{
-	size_t	 i;
-	char	 c;
-
-	if (s == NULL)
-		return 0;
-	for (i = 0; i < n && i < max; i++) {
-		c = s[i];
-		if (sa_catc(out, c >= 0x20 && c < 0x7f ? c : '?') == -1)
-			return -1;
-	}
-	return 0;
-}
-
-static int
-dsn_cleans(struct sa *out, const char *s, size_t max)
-{
-	return s == NULL ? 0 : dsn_clean(out, s, strlen(s), max);
-}
 
 static int
 dsn_headers(struct sa *out, const char *env, const char *me,
@@ -67,7 +26,7 @@ dsn_headers(struct sa *out, const char *env, const char *me,
 {
 	return sa_catf(out, "From: Mail Delivery System <MAILER-DAEMON@%s>\n"
 	    "To: <%s>\nSubject: Undelivered Mail Returned to Sender\nDate: ",
-	    me, env) == -1 || dsn_date(out, now) == -1 ||
+	    me, env) == -1 || mailfmt_date(out, now) == -1 ||
 	    sa_catf(out, "\nMessage-ID: <%s@%s>\nAuto-Submitted: auto-replied\n"
 	    "MIME-Version: 1.0\nContent-Type: multipart/report; "
 	    "report-type=delivery-status;\n\tboundary=\"%s\"\n\n"
@@ -88,9 +47,9 @@ dsn_human(struct sa *out, const char *me, const char *boundary,
 		return -1;
 	for (i = 0; i < n; i++)
 		if (sa_catc(out, '<') == -1 ||
-		    dsn_clean(out, r[i].addr, r[i].addrlen, 256) == -1 ||
+		    mailfmt_clean(out, r[i].addr, r[i].addrlen, 256) == -1 ||
 		    sa_cats(out, ">: ") == -1 ||
-		    dsn_cleans(out, r[i].diag, DSN_MAXDIAG) == -1 ||
+		    mailfmt_cleans(out, r[i].diag, DSN_MAXDIAG) == -1 ||
 		    sa_catc(out, '\n') == -1)
 			return -1;
 	return sa_catc(out, '\n');
@@ -105,23 +64,23 @@ dsn_status(struct sa *out, const struct envelope *e, const char *me,
 	if (sa_catf(out, "--%s\nContent-Type: message/delivery-status\n"
 	    "Content-Description: Delivery report\n\nReporting-MTA: dns; %s\n"
 	    "X-Mailward-Queue-ID: ", boundary, me) == -1 ||
-	    dsn_clean(out, e->id.s, e->id.len, SPOOL_MAXID) == -1 ||
+	    mailfmt_clean(out, e->id.s, e->id.len, SPOOL_MAXID) == -1 ||
 	    sa_cats(out, "\nArrival-Date: ") == -1 ||
-	    dsn_date(out, e->time) == -1 || sa_catc(out, '\n') == -1)
+	    mailfmt_date(out, e->time) == -1 || sa_catc(out, '\n') == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (sa_cats(out, "\nFinal-Recipient: rfc822; ") == -1 ||
-		    dsn_clean(out, r[i].addr, r[i].addrlen, 256) == -1 ||
+		    mailfmt_clean(out, r[i].addr, r[i].addrlen, 256) == -1 ||
 		    sa_cats(out, "\nAction: failed\nStatus: ") == -1 ||
-		    dsn_cleans(out, r[i].status, 16) == -1 ||
+		    mailfmt_cleans(out, r[i].status, 16) == -1 ||
 		    sa_catc(out, '\n') == -1)
 			return -1;
 		if (r[i].remote != NULL && (sa_cats(out, "Remote-MTA: dns; ") ==
-		    -1 || dsn_cleans(out, r[i].remote, 256) == -1 ||
+		    -1 || mailfmt_cleans(out, r[i].remote, 256) == -1 ||
 		    sa_catc(out, '\n') == -1))
 			return -1;
 		if (r[i].diag != NULL && (sa_cats(out, "Diagnostic-Code: ") ==
-		    -1 || dsn_cleans(out, r[i].diag, DSN_MAXDIAG) == -1 ||
+		    -1 || mailfmt_cleans(out, r[i].diag, DSN_MAXDIAG) == -1 ||
 		    sa_catc(out, '\n') == -1))
 			return -1;
 	}
@@ -162,7 +121,7 @@ dsn_make_at(const struct envelope *e, const char *msg, size_t msglen,
 	if (me == NULL || *me == '\0')
 		me = "localhost";
 	out->len = 0;
-	if (dsn_clean(&to, e->from.s, e->from.len, 256) == -1 ||
+	if (mailfmt_clean(&to, e->from.s, e->from.len, 256) == -1 ||
 	    sa_0(&to) == -1)
 		return -1;
 	res = dsn_headers(out, to.s, me, boundary, now) == -1 ||
@@ -202,22 +161,6 @@ out:
 	return res;
 }
 
-static int
-dsn_spool(const char *spool, const struct sa *qid, const struct sa *env,
-    const struct sa *msg)
-{
-	struct spool_tx	 tx;
-
-	if (spool_open(&tx, spool, qid->s) == -1)
-		return -1;
-	if (bio_put(&tx.out, env->s, env->len) == -1 ||
-	    bio_put(&tx.out, msg->s, msg->len) == -1) {
-		spool_abort(&tx);
-		return -1;
-	}
-	return spool_commit(&tx);
-}
-
 int
 dsn_queue(const char *spool, const struct envelope *e, const char *msg,
     size_t msglen, const char *me, const struct dsn_rcpt *r, size_t n,
@@ -237,8 +180,8 @@ dsn_queue(const char *spool, const struct envelope *e, const char *msg,
 		goto out;
 	b.time = (unsigned long long)time(NULL);
 	if (dsn_make(e, msg, msglen, me, r, n, &body) == -1 ||
-	    envelope_fmt(&b, &env) == -1 || dsn_spool(spool, qid, &env,
-	    &body) == -1)
+	    envelope_fmt(&b, &env) == -1 || spool_write(spool, qid->s,
+	    &env, &body) == -1)
 		goto out;
 	*queued = 1;
 	res = 0;

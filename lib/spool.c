@@ -216,6 +216,22 @@ spool_abort(struct spool_tx *tx)
 }
 
 int
+spool_write(const char *spool, const char *id, const struct sa *env,
+    const struct sa *msg)
+{
+	struct spool_tx	 tx;
+
+	if (spool_open(&tx, spool, id) == -1)
+		return -1;
+	if (bio_put(&tx.out, env->s, env->len) == -1 ||
+	    bio_put(&tx.out, msg->s, msg->len) == -1) {
+		spool_abort(&tx);
+		return -1;
+	}
+	return spool_commit(&tx);
+}
+
+int
 spool_move(const char *from, const char *todir, const char *id)
 {
 	struct sa	 dst = SA_ZERO, dir = SA_ZERO;

@@ -38,6 +38,9 @@ int	spool_commit(struct spool_tx *);
 /* Same, but rename onto an explicit path (rewriting a file in place). */
 int	spool_commit_to(struct spool_tx *, const char *);
 void	spool_abort(struct spool_tx *);
+/* A whole new file SPOOL/new/ID = env then msg, through tmp/ as above. */
+int	spool_write(const char *, const char *, const struct sa *,
+	    const struct sa *);
 
 /* rename(from, TODIR/new/ID) then fsync TODIR/new. */
 int	spool_move(const char *, const char *, const char *);
