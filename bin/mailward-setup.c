@@ -26,8 +26,10 @@
 #include "mwuser.h"
 #include "mw_exit.h"
 #include "progdir.h"
+#include "rmtree.h"
 #include "sa.h"
 #include "setupopt.h"
+#include "stages.h"
 #include "stamp.h"
 #include "svcdir.h"
 
@@ -50,9 +52,14 @@
 /* Each role's services, in the order they are written: PROG [ARGS] from
  * libexec, then FILTER (spool-run's PROG) if set, as USER when root.  A
  * tcp service runs PROG under tcpserver on control/listen instead.  The
- * scanner's stamp service sends what stamp-status refuses (exit 100:
- * nothing it may sign) to the quarantine, where the scan stage puts
- * what it cannot clean; quarantined messages never reach queue/stamp. */
+ * scanner's scan stages come from control/stages (scan_services()):
+ * queue/scan -> ... -> queue/stamp, what one cannot clean to
+ * queue/notify.  The stamp service sends what stamp-status refuses
+ * (exit 100: nothing it may sign) to the quarantine and the rest to
+ * queue/notify, whose notify tells recipients and the administrator of
+ * what was found, then passes messages to queue/outbound and holds the
+ * quarantined ones (exit 21) in queue/quarantine; its notices go to
+ * queue/scan, to be scanned and stamped like any message. */
 #define SCANNER		MWHOME_SCANNER
 #define GATEWAY		MWHOME_GATEWAY
 enum { NOLIMIT, LIMIT, SCANLIMIT };	/* s6-softlimit: none, MiB, scan's */
@@ -70,11 +77,12 @@ static const struct service {
 	    NULL },
 	{ "incoming", SCANNER, LIMIT, 0, "mwqueue", "spool-run",
 	    "-o queue/scan -f queue/failed queue/incoming", NULL },
-	{ "scan", SCANNER, SCANLIMIT, 0, "mwscan", "scan-stage-clamav",
-	    "-D -i queue/scan -o queue/stamp -q queue/quarantine", NULL },
 	{ "stamp", SCANNER, LIMIT, 0, "mwstamp", "spool-run",
-	    "-o queue/outbound -f queue/quarantine queue/stamp",
+	    "-o queue/notify -f queue/quarantine queue/stamp",
 	    "stamp-status -k keys/status.key" },
+	{ "notify", SCANNER, LIMIT, 0, "mwstamp", "spool-run",
+	    "-o queue/outbound -r 21=queue/quarantine -f queue/quarantine "
+	    "queue/notify", "notify -o queue/scan -r notify" },
 	{ "incoming", GATEWAY, LIMIT, 0, "mwqueue", "spool-run",
 	    "-o queue/local -f queue/failed queue/incoming", NULL },
 	{ "local", GATEWAY, LIMIT, 0, "mwdeliver", "spool-run",
@@ -84,6 +92,7 @@ static const struct service {
 };
 
 static struct mwhome home = MWHOME_ZERO;
+static const char *roledesc;		/* for the run scripts */
 static struct sa absdir = SA_ZERO;
 static struct sa libexecdir = SA_ZERO;
 
@@ -261,6 +270,7 @@ control_scanner(const struct setupopt *o)
 	    "8192", !!o->softlimitscan);
 	control_puts("databases", o->databases ? o->databases :
 	    DEF_DATABASES, !!o->databases);
+	control_puts("stages", o->stages ? o->stages : "clamav", !!o->stages);
 }
 
 static void
@@ -326,17 +336,43 @@ maildirs_make(const struct setupopt *o)
 	sa_free(&fn);
 }
 
-/* The scan stage's work directory (libclamav's temporary files) and
- * the status key pair, which only mwstamp can read. */
+/* control/stages, checked */
+static void
+stages_read(struct stages *sg)
+{
+	struct sa	 s = SA_ZERO;
+	char		 bad[32];
+
+	control_get("stages", "clamav", &s);
+	if (stages_parse(s.s, s.len, sg, bad, sizeof bad) == -1) {
+		mwlog(MWLOG_FATAL, "control/stages line 1: not a list of "
+		    "clamav, clamd, exec, each once: %s", bad);
+		exit(MW_TEMP);
+	}
+	sa_free(&s);
+}
+
+/* The scan stages' spools after the first and work directory
+ * (libclamav's and vendors' temporary files), notify's counts, and the
+ * status key pair, which only mwstamp can read. */
 static void
 scanner_make(const struct setupopt *o)
 {
-	char	 kid[STAMP_KEYIDLEN + 1];
-	int	 made;
+	struct stages	 sg;
+	char		 kid[STAMP_KEYIDLEN + 1], sp[STAGES_SPOOLSZ];
+	size_t		 i;
+	int		 made;
 
 	if (o->gateway)
 		return;
+	stages_read(&sg);
+	for (i = 1; i < sg.n; i++) {
+		stages_spool(i, sp, sizeof sp);
+		if (mwhome_spool(&home, sp, "mwscan", "mwscan") == -1)
+			die_home();
+	}
 	dir_make("tmp", 0700, "mwscan", NULL);
+	dir_make("notify", 0700, "mwstamp", NULL);
 	if (mwhome_keys(&home, "keys", "mwstamp", kid, &made) == -1)
 		die_home();
 	(void)printf("mailward-setup: %s status key %s; the gateways need "
@@ -405,29 +441,78 @@ service_cmd(struct sa *c, const struct service *sv, const struct home *h)
 }
 
 static void
+service_write(const char *name, const char *user, unsigned long mib,
+    int tcp, const char *cmd)
+{
+	struct svcdir	 d;
+
+	d.name = name;
+	d.role = roledesc;
+	d.home = absdir.s;
+	d.softlimit = mib << 20;
+	d.user = home.asroot && !tcp ? user : NULL;
+	d.cmd = cmd;
+	d.loguser = home.asroot ? "mwlog" : NULL;
+	if (svcdir_write(&d, &home.err) == -1)
+		die_home();
+}
+
+/* One service per scan stage, the first named "scan"; those of a longer
+ * chain written before are removed (s6-svscan stops them). */
+static void
+scan_services(const struct home *h)
+{
+	struct stages	 sg;
+	struct sa	 cmd = SA_ZERO, dir = SA_ZERO;
+	char		 in[STAGES_SPOOLSZ], out[STAGES_SPOOLSZ];
+	size_t		 i;
+
+	stages_read(&sg);
+	for (i = 0; i < sg.n; i++) {
+		stages_spool(i, in, sizeof in);
+		if (i + 1 < sg.n)
+			stages_spool(i + 1, out, sizeof out);
+		else
+			(void)snprintf(out, sizeof out, "stamp");
+		cmd.len = 0;
+		if (sa_catf(&cmd, "%s/%s -D -i queue/%s -o queue/%s "
+		    "-q queue/notify", libexecdir.s, sg.st[i]->prog, in,
+		    out) == -1 || sa_0(&cmd) == -1)
+			die_nomem();
+		service_write(in, "mwscan", h->softlimit[sg.st[i]->bigengine ?
+		    SCANLIMIT : LIMIT], 0, cmd.s);
+	}
+	for (i = sg.n; i < STAGES_MAX; i++) {
+		stages_spool(i, in, sizeof in);
+		dir.len = 0;
+		if (sa_catf(&dir, "service/%s", in) == -1 || sa_0(&dir) == -1)
+			die_nomem();
+		if (rmtree(dir.s) == -1)
+			die_sys("remove", dir.s);
+	}
+	sa_free(&cmd);
+	sa_free(&dir);
+}
+
+static void
 services_make(const struct setupopt *o)
 {
 	const struct service *sv;
 	struct home	 h = { SA_ZERO, SA_ZERO, 0, { 0, 0, 0 } };
-	struct svcdir	 d;
 	struct sa	 cmd = SA_ZERO;
 
 	home_read(&h);
+	roledesc = o->role;
 	for (sv = services; sv < services + sizeof services /
 	    sizeof services[0]; sv++) {
 		if ((sv->roles & (o->gateway ? GATEWAY : SCANNER)) == 0)
 			continue;
 		service_cmd(&cmd, sv, &h);
-		d.name = sv->name;
-		d.role = o->role;
-		d.home = absdir.s;
-		d.softlimit = h.softlimit[sv->limit] << 20;
-		d.user = home.asroot && !sv->tcp ? sv->user : NULL;
-		d.cmd = cmd.s;
-		d.loguser = home.asroot ? "mwlog" : NULL;
-		if (svcdir_write(&d, &home.err) == -1)
-			die_home();
+		service_write(sv->name, sv->user, h.softlimit[sv->limit],
+		    sv->tcp, cmd.s);
 	}
+	if (!o->gateway)
+		scan_services(&h);
 	(void)printf("mailward-setup: %s home %s ready (smtpd on %s, "
 	    "libexec %s)\nrun it with: s6-svscan %s/service\n", o->role,
 	    absdir.s, h.listen.s, libexecdir.s, absdir.s);

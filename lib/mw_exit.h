@@ -15,6 +15,7 @@
 #define MW_ROUTE_MIN	20	/* route codes are 20..39 */
 #define MW_ROUTE_MAX	39
 #define MW_ROUTE_LOCAL	20	/* classify: already scanned, deliver here */
+#define MW_ROUTE_HOLD	21	/* notify: a held message, to the quarantine */
 
 /* stamp-status -v: why a status header is not valid (40..49); see
  * stamp-status(8) */

@@ -19,13 +19,17 @@
 #define S	MWHOME_SCANNER
 #define G	MWHOME_GATEWAY
 /* Owner = the consumer, group = the producers' group.  The quarantine
- * has no consumer yet: the scan stage owns it, and stamp's spool-run
- * (in group mwscan) moves the messages stamp-status refuses there. */
+ * is the operator's (mailward-quarantine(1)): the scan stages own it,
+ * and the stamp user (in group mwscan) moves there what stamp-status
+ * refuses and what notify holds.  queue/notify gets the stamped
+ * messages (mwstamp) and the quarantined ones (the scan stages); a
+ * chain's later stages read queue/scan2... (mwhome_spool()). */
 const struct mwhome_spool mwhome_spools[] = {
 	{ "incoming",	"mwqueue",	"mwrecv",	S | G },
 	{ "scan",	"mwscan",	"mwqueue",	S },
 	{ "stamp",	"mwstamp",	"mwscan",	S },
 	{ "quarantine",	"mwscan",	"mwscan",	S },
+	{ "notify",	"mwstamp",	"mwscan",	S },
 	{ "outbound",	"mwrelay",	"mwstamp",	S },
 	{ "outbound",	"mwrelay",	"mwqueue",	G },
 	{ "local",	"mwdeliver",	"mwqueue",	G },
@@ -138,27 +142,40 @@ mwhome_control(struct mwhome *h, const char *name, const char *data,
 }
 
 int
-mwhome_queues(struct mwhome *h, int role)
+mwhome_spool(struct mwhome *h, const char *name, const char *owner,
+    const char *group)
 {
 	static const char *const sub[] = { "", "/tmp", "/new" };
-	const struct mwhome_spool *q;
 	struct sa	 fn = SA_ZERO;
-	size_t		 i, j;
+	size_t		 j;
+	int		 r = 0;
+
+	for (j = 0; r == 0 && j < 3; j++) {
+		fn.len = 0;
+		if (sa_catf(&fn, "queue/%s%s", name, sub[j]) == -1 ||
+		    sa_0(&fn) == -1)
+			r = mwhome_fail(h, "make directory", name);
+		else
+			r = mwhome_mkdir(h, fn.s, h->asroot ? 02770 : 0700,
+			    owner, group);
+	}
+	sa_free(&fn);
+	return r;
+}
+
+int
+mwhome_queues(struct mwhome *h, int role)
+{
+	const struct mwhome_spool *q;
+	size_t		 i;
 	int		 r;
 
 	r = mwhome_mkdir(h, "queue", 0755, NULL, NULL);
-	for (i = 0; r == 0 && i < mwhome_nspools; i++)
-		for (q = &mwhome_spools[i], j = 0; r == 0 && j < 3 &&
-		    (q->roles & role) != 0; j++) {
-			fn.len = 0;
-			if (sa_catf(&fn, "queue/%s%s", q->name, sub[j]) == -1 ||
-			    sa_0(&fn) == -1)
-				r = mwhome_fail(h, "make directory", q->name);
-			else
-				r = mwhome_mkdir(h, fn.s, h->asroot ? 02770 :
-				    0700, q->owner, q->group);
-		}
-	sa_free(&fn);
+	for (i = 0; r == 0 && i < mwhome_nspools; i++) {
+		q = &mwhome_spools[i];
+		if ((q->roles & role) != 0)
+			r = mwhome_spool(h, q->name, q->owner, q->group);
+	}
 	return r;
 }
 

@@ -52,6 +52,9 @@ int	mwhome_control(struct mwhome *, const char *, const char *, size_t,
 	    int);
 /* queue/ and every spool of the role (MWHOME_SCANNER, MWHOME_GATEWAY) */
 int	mwhome_queues(struct mwhome *, int);
+/* queue/NAME/{tmp,new} for consumer owner and producers' group */
+int	mwhome_spool(struct mwhome *, const char *, const char *,
+	    const char *);
 int	mwhome_maildir(struct mwhome *, const char *);	/* and parents */
 /* The key directory dir (mode 0700) and its status key pair, owned by
  * user u, the private key mode 0400 (keydir.h): a new pair if

@@ -18,7 +18,7 @@ const struct mwuser mwuser_table[] = {
 	{ "mwrecv",	MWUSER_GROUP },
 	{ "mwqueue",	MWUSER_GROUP ",mwrecv" },
 	{ "mwscan",	MWUSER_GROUP ",mwrecv,mwqueue" },
-	{ "mwstamp",	MWUSER_GROUP ",mwscan" },
+	{ "mwstamp",	MWUSER_GROUP ",mwscan,mwqueue" },
 	{ "mwdeliver",	MWUSER_GROUP ",mwrecv,mwqueue" },
 	{ "mwrelay",	MWUSER_GROUP ",mwrecv,mwqueue,mwstamp" },
 	{ "mwlog",	MWUSER_GROUP },

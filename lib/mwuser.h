@@ -2,13 +2,15 @@
 /* mwuser.h: mailward's system users, one per trust zone.
  *
  *   mwrecv     smtp-recv               mwqueue    spool-run incoming
- *   mwscan     scan-stage-clamav       mwstamp    stamp-status, keys/
+ *   mwscan     scan-stage-*            mwstamp    stamp-status, keys/,
+ *                                                 notify
  *   mwdeliver  deliver-maildir, Maildirs   mwrelay    relay
  *   mwlog      s6-log
  *
  * Each has a group of its own name and is in the group "mailward"; a
  * consumer of a spool is also in its producers' groups, so it can read
- * the files they leave (mailward-setup(1) SECURITY).  mwuser_ensure()
+ * the files they leave (mailward-setup(1) SECURITY); mwstamp is in
+ * mwqueue to put notices into queue/scan.  mwuser_ensure()
  * creates what is missing with groupadd(8), useradd(8) and usermod(8)
  * (root only) and appends one line per change to `did`.  On failure it
  * returns -1 and puts the reason in err. */

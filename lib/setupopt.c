@@ -17,6 +17,7 @@
 #include "longopt.h"
 #include "sa.h"
 #include "setupopt.h"
+#include "stages.h"
 #include "svcdir.h"
 
 static int	bad(struct setupopt *, const char *, const char *);
@@ -38,6 +39,7 @@ static const struct longopt opttab[] = {
 	{ "softlimit",	offsetof(struct setupopt, softlimit),	NULL },
 	{ "softlimit-scan", offsetof(struct setupopt, softlimitscan), NULL },
 	{ "databases",	offsetof(struct setupopt, databases),	NULL },
+	{ "stages",	offsetof(struct setupopt, stages),	NULL },
 	{ "maildir",	0,				opt_maildir },
 	{ "subscriber",	0,				opt_subscriber },
 };
@@ -194,9 +196,10 @@ db_check(struct setupopt *o)
 static int
 opts_check(struct setupopt *o)
 {
-	char		 ip[HOSTPORT_MAXHOST];
+	char		 ip[HOSTPORT_MAXHOST], name[32];
 	unsigned int	 port;
 	unsigned long	 u;
+	struct stages	 sg;
 
 	if (strcmp(o->role, "gateway") == 0)
 		o->gateway = 1;
@@ -227,6 +230,12 @@ opts_check(struct setupopt *o)
 		return bad(o, "--maildir is for the gateway role", NULL);
 	if (o->softlimitscan && o->gateway)
 		return bad(o, "--softlimit-scan is for the scanner role", NULL);
+	if (o->stages && o->gateway)
+		return bad(o, "--stages is for the scanner role", NULL);
+	if (o->stages && stages_parse(o->stages, strlen(o->stages), &sg, name,
+	    sizeof name) == -1)
+		return bad(o, "--stages wants a list of clamav, clamd, exec, "
+		    "each once", name[0] != '\0' ? name : o->stages);
 	if (db_check(o) == -1)
 		return -1;
 	return tls_check(o);

@@ -4,7 +4,7 @@
  *   ROLE DIR [--listen IP:PORT] [--me NAME] [--next-hop HOST[:PORT]]
  *   [--subscriber ADDR]... [--maildir ADDR=PATH]...
  *   [--tls-cert FILE --tls-key FILE] [--libexec DIR] [--softlimit MIB]
- *   [--softlimit-scan MIB] [--databases DIR]
+ *   [--softlimit-scan MIB] [--databases DIR] [--stages LIST]
  *
  * setupopt_parse() takes argv[1..argc-1]; an option's value follows it
  * or an '='.  Each value is checked as the program that reads it later
@@ -12,7 +12,8 @@
  * certificate and key for OpenSSL to load and match.  subs gets every
  * --subscriber and --maildir address once, a line each; maildirs gets
  * "ADDR PATH" lines (gateway only, one per address).  --databases
- * (scanner only) must name a directory; it is made absolute, as the TLS
+ * (scanner only) must name a directory; --stages (scanner only) is
+ * checked by stages_parse(); it is made absolute, as the TLS
  * files are, against the caller's directory.  Returns 0, or -1
  * with errno EINVAL (a usage error) or ENOMEM and "what: value" in err.
  * Pure but for reading the TLS files; the strings point into argv.
@@ -35,6 +36,7 @@ struct setupopt {
 	const char	*softlimit;
 	const char	*softlimitscan;
 	const char	*databases;	/* made absolute by setupopt_parse */
+	const char	*stages;	/* "clamav,clamd,exec" (stages.h) */
 	struct sa	 subs;		/* "ADDR\n"... */
 	struct sa	 maildirs;	/* "ADDR PATH\n"... */
 	int		 gateway;

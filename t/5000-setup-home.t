@@ -4,7 +4,7 @@
 # its options, and keeps the queue and the operator's files on a rerun.
 . "${0%/*}/lib.sh"
 need mailward-setup openssl
-plan 93
+plan 102
 
 root=0
 [ "$(id -u)" -eq 0 ] && root=1
@@ -117,11 +117,15 @@ grep -q "spool-run -o queue/scan -f queue/failed queue/incoming" \
     "$S/service/incoming/run"
 ok $? "scanner: incoming feeds queue/scan"
 runl "$S/service/scan/run" | grep -q \
-    "libexec/scan-stage-clamav -D -i queue/scan -o queue/stamp -q queue/quarantine\$"
+    "libexec/scan-stage-clamav -D -i queue/scan -o queue/stamp -q queue/notify\$"
 ok $? "scanner: scan runs the scan daemon from queue/scan to queue/stamp"
+is "$(cat "$S/control/stages")" clamav "control/stages: clamav by default"
 runl "$S/service/stamp/run" | grep -q \
-    "libexec/spool-run -o queue/outbound -f queue/quarantine queue/stamp .*libexec/stamp-status -k keys/status.key\$"
-ok $? "scanner: stamp runs stamp-status into queue/outbound"
+    "libexec/spool-run -o queue/notify -f queue/quarantine queue/stamp .*libexec/stamp-status -k keys/status.key\$"
+ok $? "scanner: stamp runs stamp-status into queue/notify"
+runl "$S/service/notify/run" | grep -q \
+    "libexec/spool-run -o queue/outbound -r 21=queue/quarantine -f queue/quarantine queue/notify .*libexec/notify -o queue/scan -r notify\$"
+ok $? "scanner: notify passes queue/notify to queue/outbound, holds to queue/quarantine"
 ! grep -q s6-softlimit "$S/service/smtpd/run"
 ok $? "--softlimit 0: no s6-softlimit for smtpd"
 if [ -z "${MW_SANITIZED:-}" ]; then
@@ -157,7 +161,11 @@ isroot "$(st "$S/keys") $(st "$S/keys/status.key")" \
     "mwstamp:mwstamp:700 mwstamp:mwstamp:400" "keys/ and status.key: mwstamp"
 isroot "$(groups mwscan)" "mailward mwqueue mwrecv mwscan " \
     "mwscan reads queue/scan (files of mwqueue and, passed through, mwrecv)"
-isroot "$(groups mwstamp)" "mailward mwscan mwstamp " "mwstamp reads queue/stamp"
+isroot "$(groups mwstamp)" "mailward mwqueue mwscan mwstamp " \
+    "mwstamp reads queue/stamp and queue/notify, writes notices to queue/scan"
+isroot "$(st "$S/queue/notify/new") $(st "$S/notify")" \
+    "mwstamp:mwscan:2770 mwstamp:mwstamp:700" \
+    "notify: queue/notify mwstamp:mwscan 2770, notify/ (the counts) 0700"
 if [ $root -eq 1 ]; then
 	runl "$S/service/scan/run" | grep -q "s6-setuidgid mwscan .*scan-stage-clamav" &&
 	    runl "$S/service/stamp/run" | grep -q "s6-setuidgid mwstamp .*spool-run"
@@ -188,6 +196,24 @@ ok $? "rerun: the same key, mode 0400 again"
 mailward-setup scanner "$S" --databases "${0%/*}/data/sigs" >/dev/null 2>&1
 is "$(cat "$S/control/databases")" "$(cd "${0%/*}/data/sigs" && pwd -P)" \
     "--databases: control/databases, made absolute"
+mailward-setup scanner "$S" --stages clamav,clamd,exec >/dev/null 2>&1
+runl "$S/service/scan/run" | grep -q \
+    "libexec/scan-stage-clamav -D -i queue/scan -o queue/scan2 -q queue/notify\$" &&
+    runl "$S/service/scan2/run" | grep -q \
+    "libexec/scan-stage-clamd -D -i queue/scan2 -o queue/scan3 -q queue/notify\$" &&
+    runl "$S/service/scan3/run" | grep -q \
+    "libexec/scan-stage-exec -D -i queue/scan3 -o queue/stamp -q queue/notify\$" &&
+    [ -d "$S/queue/scan2/new" ] && [ -d "$S/queue/scan3/tmp" ]
+ok $? "--stages clamav,clamd,exec: a chain of three services and spools"
+isroot "$(st "$S/queue/scan2/new") $(st "$S/queue/scan3/new")" \
+    "mwscan:mwscan:2770 mwscan:mwscan:2770" "the chain's spools: mwscan:mwscan"
+mailward-setup scanner "$S" --stages exec >/dev/null 2>&1
+runl "$S/service/scan/run" | grep -q \
+    "libexec/scan-stage-exec -D -i queue/scan -o queue/stamp -q queue/notify\$" &&
+    [ ! -e "$S/service/scan2" ] && [ ! -e "$S/service/scan3" ] &&
+    [ "$(cat "$S/control/stages")" = exec ]
+ok $? "a shorter chain: the later services removed"
+mailward-setup scanner "$S" --stages clamav >/dev/null 2>&1
 rm "$S/keys/status.pub"
 mailward-setup scanner "$S" >/dev/null 2>&1
 is "$(openssl pkey -pubin -in "$S/keys/status.pub" -outform DER 2>/dev/null |
@@ -211,6 +237,9 @@ u 100 "unknown option" gateway "$T/x6" --frobnicate 1
 u 100 "--maildir on a scanner" scanner "$T/x7" --maildir a@b.c=md
 u 100 "--databases on a gateway" gateway "$T/x13" --databases /
 u 100 "--databases not a directory" scanner "$T/x14" --databases /dev/null
+u 100 "--stages with an unknown engine" scanner "$T/x15" --stages clamav,norton
+u 100 "--stages with an engine twice" scanner "$T/x16" --stages clamav,clamav
+u 100 "--stages on a gateway" gateway "$T/x17" --stages clamav
 u 100 "--tls-cert without --tls-key" gateway "$T/x8" --tls-cert /etc/hostname
 u 100 "a DIR with a space" gateway "$T/x 9"
 u 100 "bad --next-hop" gateway "$T/x10" --next-hop "host:port"

@@ -4,22 +4,26 @@
 # signatures, relays to a gateway with a Maildir, all under s6.  A clean
 # message arrives stamped; an EICAR attachment and clam.zip in a
 # multipart message arrive cleaned (a notice part instead) and stamped;
-# a single-part EICAR body stays in the scanner's quarantine.  Every
-# stamp verifies with the scanner's public key, and nothing else arrives.
+# a single-part EICAR body stays in the scanner's quarantine.  The
+# recipient gets a notice for each of the three, the administrator a
+# record of each, the sender none.  Every stamp (notices included)
+# verifies with the scanner's public key, and nothing else arrives.
 . "${0%/*}/lib.sh"
 need mailward-setup smtp-recv spool-run deliver-maildir relay \
     scan-stage-clamav stamp-status tcpserver s6-svscan python3
 [ -r /usr/share/clamav-testfiles/clam.zip ] ||
     skip_all "no /usr/share/clamav-testfiles (package clamav-testfiles)"
-plan 27
+plan 34
 
 test_sigs
 GP=$(free_port)
 SP=$(free_port)
 mkhome gateway --listen "127.0.0.1:$GP" --me gw.example.org \
-    --maildir alice@example.org=Maildir/alice
+    --maildir alice@example.org=Maildir/alice \
+    --maildir admin@example.org=Maildir/admin
 G=$H
 MD=$G/Maildir/alice
+AD=$G/Maildir/admin
 mkhome scanner --listen "127.0.0.1:$SP" --me scan.example.net \
     --subscriber @example.org --next-hop "127.0.0.1:$GP" --databases "$SIGS"
 S=$H
@@ -28,6 +32,7 @@ kid=$(sed -n 's/^mailward-setup: new status key \([0-9a-f]\{16\}\);.*/\1/p' \
     "$T/setup$_mw_nhome.out")
 [ -n "$kid" ]
 ok $? "setup made the status key and printed its id ($kid)"
+echo admin@example.org >"$S/control/notifyadmin"
 # a gateway holds a copy of the scanner's public key
 cp "$S/keys/status.pub" "$T/scanner.pub" && chmod 644 "$T/scanner.pub"
 
@@ -48,19 +53,19 @@ for k in clean eicar clamzip eicar-body; do
 	ok $? "the scanner accepts the $k message"
 done
 
-wait_for maildir_atleast "$MD" 3
-ok $? "three messages arrive in the gateway's Maildir"
+wait_for maildir_atleast "$MD" 6
+ok $? "three messages and three notices arrive in the gateway's Maildir"
 held() { [ "$(spool_count "$S/queue/quarantine")" -ge 1 ]; }
 wait_for held
 ok $? "one message is held in the scanner's queue/quarantine"
 drained() {
-	for q in incoming scan stamp outbound; do
+	for q in incoming scan stamp notify outbound; do
 		[ "$(spool_count "$S/queue/$q")" -eq 0 ] || return 1
 	done
 }
 wait_for drained
 ok $? "the scanner's spools are drained"
-is "$(maildir_count "$MD")" 3 "exactly three messages arrived"
+is "$(maildir_count "$MD")" 6 "exactly three messages and three notices arrived"
 
 msg() { grep -l "^Message-ID: <$1@e2e>" "$MD"/new/* "$MD"/cur/* \
     2>/dev/null | head -n 1; }
@@ -99,6 +104,29 @@ q=$(ls "$S"/queue/quarantine/new/* 2>/dev/null | head -n 1)
 ok $? "the single-part EICAR message is the one in quarantine"
 log_has scan "verdict=quarantined viruses=Mailward.Test.EICAR" "$S"
 ok $? "the scan log says why"
+
+# --- the notices ------------------------------------------------------------
+notices() { grep -l "^X-Mailward-Notice: $2" "$1"/new/* "$1"/cur/* 2>/dev/null; }
+is "$(notices "$MD" recipient | wc -l)" 3 "alice has three notices"
+qid=$(sed -n 's/^id //p;/^$/q' "$q")
+n=$(grep -l "^  Queue id:  $qid\$" $(notices "$MD" recipient) | head -n 1)
+[ -n "$n" ] && grep -q '^Auto-Submitted: auto-generated$' "$n" &&
+    grep -q '^is held in quarantine and was not delivered\.$' "$n" &&
+    grep -q '^  Virus:     Mailward.Test.EICAR' "$n" &&
+    grep -q '^To ask for the message to be released, write to admin@example.org$' "$n"
+ok $? "the held message's notice: held, the virus, the queue id, who releases"
+out=$(vfy "$n")
+is "${out%% age=*}" "valid verdict=clean key=$kid" \
+    "the notice was scanned and stamped like any message"
+wait_for maildir_atleast "$AD" 3
+is "$(notices "$AD" admin | wc -l)" 3 "the administrator has three records"
+grep -l "^  Client:    127.0.0.1\$" $(notices "$AD" admin) | xargs grep -l \
+    "^  Stages:    clamav/" | xargs grep -q "mailward-quarantine release $qid"
+ok $? "the record: client, stages, and how to release the held one"
+! log_has notify "notice=sender" "$S" && ! log_has notify "notice=.* to=sender@" "$S"
+ok $? "no notice to the sender (off by default)"
+log_has notify "notify: info: $qid notified verdict=quarantined sent=2" "$S"
+ok $? "notify logs each message it told about"
 
 # nothing unscanned arrives: every message has one stamp, and it holds
 r=0

@@ -38,6 +38,13 @@
 #                             t/data/sigs where the service users can
 #                             read it: copied into $T when root and the
 #                             source tree is private
+#   start_clamd DIR DBDIR     Debian's clamd as nobody, databases DBDIR,
+#                             socket $CLAMD_SOCK = DIR/clamd.sock, its
+#                             config DIR/clamd.conf, log DIR/clamd.log;
+#                             waits until it answers PING; $clamd_pid;
+#                             stopped at EXIT
+#   stop_clamd                stop it now (SIGTERM, then wait)
+#   clamd_ping SOCKET         true if a clamd answers PING there
 #
 # PATH starts with $MW_BUILD/bin and /libexec.  When root and the build
 # tree is not reachable by other users, mkhome (and run_unpriv after it)
@@ -321,4 +328,51 @@ test_sigs() {
 		chmod -R a+rX "$T/sigs"
 		SIGS=$T/sigs
 	fi
+}
+
+clamd_ping() {
+	"$PYTHON" -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(2)
+try:
+    s.connect(sys.argv[1])
+    s.sendall(b"zPING\0")
+    sys.exit(0 if s.recv(16).startswith(b"PONG") else 1)
+except OSError:
+    sys.exit(1)' "$1"
+}
+
+start_clamd() {
+	mkdir -p "$1/tmp" || exit 1
+	CLAMD_SOCK=$1/clamd.sock
+	cat >"$1/clamd.conf" <<EOF
+LocalSocket $CLAMD_SOCK
+LocalSocketMode 666
+DatabaseDirectory $2
+TemporaryDirectory $1/tmp
+LogFile $1/clamd.log
+LogTime yes
+Foreground yes
+SelfCheck 1
+MaxThreads 4
+StreamMaxLength 100M
+AlertExceedsMax yes
+AlertEncrypted yes
+AlertEncryptedArchive yes
+AlertEncryptedDoc yes
+EOF
+	: >>"$1/clamd.log"		# clamd (nobody) must open it too
+	chown_unpriv "$1"
+	$(su_prefix nobody) /usr/sbin/clamd -c "$1/clamd.conf" \
+	    2>>"$1/clamd.log" &
+	clamd_pid=$!
+	kill_at_exit $clamd_pid
+	MW_WAIT=60 wait_for clamd_ping "$CLAMD_SOCK"
+}
+
+stop_clamd() {
+	kill -TERM "$clamd_pid" 2>/dev/null
+	wait "$clamd_pid" 2>/dev/null
+	return 0
 }
