@@ -22,7 +22,9 @@ static const char	 b64[] =
 static const char *const tags[NTAGS] = {
 	"v", "verdict", "t", "k", "e", "bh", "hh", "s"
 };
-static const char *const verdicts[] = { "clean", "cleaned", "quarantined" };
+static const char *const verdicts[] = {
+	"clean", "cleaned", "quarantined", "released"
+};
 
 static void	b64enc(char *, const unsigned char *, size_t);
 static int	b64dec(unsigned char *, size_t, const char *, size_t);
@@ -170,7 +172,7 @@ make(struct sa *out, const struct stamp_in *in, const char *msg, size_t n,
 	char		 kid[STAMP_KEYIDLEN + 1];
 	int		 r;
 
-	if (in->verdict < 0 || in->verdict > STAMP_QUARANTINED ||
+	if (in->verdict < 0 || in->verdict > STAMP_RELEASED ||
 	    stamp_engine(&e, in->scanned, in->scannedlen) == -1) {
 		errno = EINVAL;
 		return STAMP_MALFORMED;
@@ -394,7 +396,7 @@ stamp_strerror(int r)
 const char *
 stamp_verdictname(int v)
 {
-	if (v < 0 || v > STAMP_QUARANTINED)
+	if (v < 0 || v > STAMP_RELEASED)
 		return "unknown";
 	return verdicts[v];
 }

@@ -31,7 +31,10 @@
 #define STAMP_FOLD	78	/* fold lines at this many columns */
 #define STAMP_MAXKEY	16384	/* a PEM key file */
 
-enum stamp_verdict { STAMP_CLEAN, STAMP_CLEANED, STAMP_QUARANTINED };
+/* RELEASED: an operator let it out of the quarantine without a new
+ * scan (mailward-quarantine(1) release --force) */
+enum stamp_verdict { STAMP_CLEAN, STAMP_CLEANED, STAMP_QUARANTINED,
+	STAMP_RELEASED };
 
 enum stamp_result {
 	STAMP_VALID = 0,

@@ -3,12 +3,14 @@
  * stamp-status(8) and, for the header, mailward-stamp(5).
  *
  * Stamping (the filter): reads a spool file on stdin whose envelope
- * says the message was scanned (keys "verdict" and "scanned"), removes
- * every X-Mailward-Status field from the message's header section,
- * puts its own signed field first and writes the spool file on stdout.
- * Unscanned mail is never stamped.  Checking (-v): reads a spool file
- * or a bare message, checks its one status field against the public
- * keys, and prints one line; the exit code says why it is not valid. */
+ * says the message was scanned (keys "verdict" and "scanned"), or that
+ * an operator released it from the quarantine (verdict "released" and
+ * "released-by"), removes every X-Mailward-Status field from the
+ * message's header section, puts its own signed field first and writes
+ * the spool file on stdout.  Other unscanned mail is never stamped.
+ * Checking (-v): reads a spool file or a bare message, checks its one
+ * status field against the public keys, and prints one line; the exit
+ * code says why it is not valid. */
 #include "sysdeps.h"
 
 #include <sys/stat.h>
@@ -263,12 +265,21 @@ scanresult(struct stamp_in *in)
 		return refuse(MW_PERM, "quarantined");
 	if (in->verdict == -1)
 		return refuse(MW_PERM, "malformed detail=verdict");
+	if (in->verdict == STAMP_RELEASED &&
+	    ((v = envelope_get(&g.env, "released-by", &n)) == NULL || n == 0))
+		return refuse(MW_PERM, "malformed detail=released-by");
 	in->scanned = envelope_get(&g.env, "scanned", &in->scannedlen);
 	for (i = 0; in->scanned != NULL && i < in->scannedlen; i++)
 		if (in->scanned[i] != ' ')
 			break;
-	if (in->scanned == NULL || i == in->scannedlen)
-		return refuse(MW_TEMP, "not-scanned detail=no-scanned-stage");
+	if (in->scanned == NULL || i == in->scannedlen) {
+		if (in->verdict != STAMP_RELEASED)
+			return refuse(MW_TEMP,
+			    "not-scanned detail=no-scanned-stage");
+		/* held before any stage finished (it crashed them) */
+		in->scanned = "none";
+		in->scannedlen = 4;
+	}
 	g.out.len = 0;
 	if (stamp_engine(&g.out, in->scanned, in->scannedlen) == -1) {
 		if (errno != EINVAL)
@@ -284,9 +295,9 @@ sign(void)
 {
 	struct stamp_in	 in = { 0 };
 	struct bio	 o;
-	const char	*msg;
-	char		 kid[STAMP_KEYIDLEN + 1];
-	size_t		 len, removed;
+	const char	*msg, *by;
+	char		 kid[STAMP_KEYIDLEN + 1], e[200];
+	size_t		 len, removed, bylen;
 	time_t		 now;
 	int		 r;
 
@@ -309,8 +320,12 @@ sign(void)
 	bio_init(&o, 1, bio_op_write, g.obuf, sizeof g.obuf);
 	if (bio_put(&o, g.out.s, g.out.len) == -1 || bio_flush(&o) == -1)
 		die("unable to write", "stdout", strerror(errno));
-	mwlog(MWLOG_INFO, "%s stamped verdict=%s key=%s removed=%zu", g.id,
-	    stamp_verdictname(in.verdict), kid, removed);
+	by = envelope_get(&g.env, "released-by", &bylen);
+	mwlog(MWLOG_INFO, "%s stamped verdict=%s key=%s removed=%zu%s%s", g.id,
+	    stamp_verdictname(in.verdict), kid, removed,
+	    in.verdict == STAMP_RELEASED ? " by=" : "",
+	    in.verdict == STAMP_RELEASED ? mwlog_esc(e, sizeof e, by, bylen) :
+	    "");
 	return MW_OK;
 }
 

@@ -2,12 +2,13 @@
 # ISC license.
 # t/6000-stamp-status.t: mailward-keygen and stamp-status in pipelines on
 # hand-made spool files: the stamp, its removal of older status headers,
-# the refusals (unscanned, quarantined, a key others can read, root), each
+# the refusals (unscanned, quarantined, a key others can read, root), the
+# verdict of a message an operator released from the quarantine, each
 # exit code of -v, key rotation, and stamps made by a second, independent
 # implementation (t/stampcheck.py, from mailward-stamp(5)) both ways.
 . "${0%/*}/lib.sh"
 need stamp-status mailward-keygen openssl python3
-plan 64
+plan 72
 
 check=$(cd "${0%/*}" && pwd)/stampcheck.py
 mktemp_T
@@ -146,6 +147,28 @@ is $? 111 "no scanned key: 111 not scanned"
 spool "$T/m1" 'verdict quarantined' 'scanned clamav/1/2'
 stamp "$T/m1.in" "$T/q.out"
 is $? 100 "verdict quarantined: 100"
+# released from the quarantine by an operator (mailward-quarantine(1))
+spool "$T/m1" 'viruses Eicar-Test-Signature' 'scanned clamav/1/2' \
+    'verdict released' 'released-by root' 'released-at 1767225600'
+stamp "$T/m1.in" "$T/rel.out"
+ok $? "verdict released: stamped"
+grep -q " stamped verdict=released key=$id removed=0 by=root\$" "$T/rel.out.err"
+ok $? "logged with who released it"
+verify "$T/rel.out" -K "$K"
+is "$?:${line%% key=*}" "0:valid verdict=released" "-v: valid verdict=released"
+is "$("$PYTHON" "$check" "$K/status.pub" "$(date +%s)" 604800 \
+    <"$T/rel.out")" "valid" "released: stampcheck.py agrees"
+spool "$T/m1" 'verdict released' 'released-by root'
+stamp "$T/m1.in" "$T/reln.out"
+ok $? "released before any stage scanned it: stamped"
+verify "$T/reln.out" -K "$K"
+printf '%s\n' "$line" | grep -q "^valid verdict=released key=$id age=[0-9]* engine=none\$"
+ok $? "with engine none: $line"
+spool "$T/m1" 'verdict released' 'scanned clamav/1/2'
+stamp "$T/m1.in" "$T/relby.out"
+is $? 100 "released without released-by: 100"
+grep -q "refused reason=malformed detail=released-by" "$T/relby.out.err"
+ok $? "logged: malformed detail=released-by"
 spool "$T/m1" 'verdict clean' 'scanned clamav/1/2'
 chmod 0640 "$K/status.key"
 stamp "$T/m1.in" "$T/perm.out"

@@ -132,7 +132,8 @@ def parse(value):
             raise Invalid("malformed")
         tags[name] = val
     ok = (tags["v"] == "1" and
-          tags["verdict"] in ("clean", "cleaned", "quarantined") and
+          tags["verdict"] in ("clean", "cleaned", "quarantined",
+                              "released") and
           re.fullmatch(r"0|[1-9][0-9]{0,19}", tags["t"]) and
           int(tags["t"]) < 2 ** 64 and
           re.fullmatch(r"[0-9a-f]{16}", tags["k"]) and

@@ -409,6 +409,30 @@ START_TEST(stamp_roundtrip)
 }
 END_TEST
 
+/* the verdict of a message an operator released from the quarantine
+ * without a new scan: signed, verified and named like the others */
+START_TEST(stamp_released)
+{
+	EVP_PKEY	*k = newkey();
+	struct stamp_in	 in = { k, STAMP_RELEASED, T0, "none", 4 };
+	struct stamp	 st;
+	struct sa	 out = SA_ZERO;
+	size_t		 removed;
+
+	ck_assert_int_eq(stamp_apply(&out, &in, base_msg, sizeof base_msg - 1,
+	    &removed), STAMP_VALID);
+	ck_assert_int_eq(stamp_verify(&st, out.s, out.len, &k, 1, T0 + 1,
+	    MAXAGE), STAMP_VALID);
+	ck_assert_int_eq(st.verdict, STAMP_RELEASED);
+	ck_assert_str_eq(st.e, "none");
+	ck_assert_str_eq(stamp_verdictname(STAMP_RELEASED), "released");
+	ck_assert_int_eq(stamp_verdictparse("released", 8), STAMP_RELEASED);
+	ck_assert_str_eq(stamp_verdictname(STAMP_RELEASED + 1), "unknown");
+	EVP_PKEY_free(k);
+	sa_free(&out);
+}
+END_TEST
+
 START_TEST(stamp_apply_refusals)
 {
 	EVP_PKEY	*k = newkey();
@@ -858,7 +882,11 @@ static const struct { const char *in; int want; } parses[] = {
 	    STAMP_MALFORMED },
 	{ " v=1; verdict=clean; t=1; k=0123456789abcde; e=x" TAIL,
 	    STAMP_MALFORMED },
+	{ " v=1; verdict=released; t=1; k=0123456789abcdef; e=none" TAIL,
+	    STAMP_VALID },
 	{ " v=1; verdict=infected; t=1; k=0123456789abcdef; e=x" TAIL,
+	    STAMP_MALFORMED },
+	{ " v=1; verdict=Released; t=1; k=0123456789abcdef; e=x" TAIL,
 	    STAMP_MALFORMED },
 	{ " v=1; verdict=clean; t=1; k=0123456789abcdef; e=" TAIL,
 	    STAMP_MALFORMED },
@@ -911,6 +939,7 @@ main(void)
 	tcase_add_test(tc, stamp_golden);
 	tcase_add_loop_test(tc, stamp_roundtrip, 0,
 	    sizeof trips / sizeof trips[0]);
+	tcase_add_test(tc, stamp_released);
 	tcase_add_test(tc, stamp_apply_refusals);
 	tcase_add_loop_test(tc, stamp_forgery, 0,
 	    sizeof forgeries / sizeof forgeries[0]);
