@@ -130,3 +130,10 @@ mwlog_escs(char *out, size_t outsz, const char *in)
 {
 	return mwlog_esc(out, outsz, in, strlen(in));
 }
+
+void
+mwlog_line(void *ctx, enum mwlog_level level, const char *line)
+{
+	(void)ctx;
+	mwlog(level, "%s", line);
+}

@@ -24,5 +24,8 @@ void	mwlog(enum mwlog_level, const char *, ...) MW_PRINTF(2, 3);
  * not fit.  Returns out, for use as a printf argument. */
 char	*mwlog_esc(char *, size_t, const char *, size_t);
 char	*mwlog_escs(char *, size_t, const char *);
+/* mwlog(level, "%s", line): a ready log callback (ctx unused) for the
+ * lib/ modules that hand their lines to the program (stage.h, wpool.h) */
+void	mwlog_line(void *, enum mwlog_level, const char *);
 
 #endif

@@ -5,15 +5,18 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bio.h"
 #include "control.h"
 #include "envelope.h"
 #include "mime.h"
 #include "mw_exit.h"
+#include "rmtree.h"
 #include "spool.h"
 #include "stage.h"
 #include "wpool.h"
@@ -110,10 +113,10 @@ names_cut(struct sa *v)
 	return sa_cats(v, n > 0 ? ",..." : "...");
 }
 
-/* Record the stage's findings in the envelope. */
+/* Record the stage's findings in the envelope; desc is "ENGINE/DB". */
 static int
-envelope_note(const struct stage *sg, struct envelope *e, const void *st,
-    const struct scanmsg_result *res)
+envelope_note(const struct stage *sg, struct envelope *e,
+    const struct sa *desc, const struct scanmsg_result *res)
 {
 	struct sa	 v = SA_ZERO;
 	const char	*old, *vn = scanmsg_verdictname(res->verdict);
@@ -139,7 +142,7 @@ envelope_note(const struct stage *sg, struct envelope *e, const void *st,
 	    (sa_catb(&v, old, n) == -1 || sa_catc(&v, ' ') == -1))
 		goto out;
 	if (sa_cats(&v, sg->eng->name) == -1 || sa_catc(&v, '/') == -1 ||
-	    sg->eng->describe(st, &v) == -1 ||
+	    sa_cat(&v, desc) == -1 ||
 	    envelope_set(e, "scanned", v.s, v.len) == -1)
 		goto out;
 	if (res->verdict == SCANMSG_QUARANTINE &&
@@ -177,6 +180,7 @@ stage_process(const struct stage *sg, const void *st, const char *id,
 	struct envelope		 e = ENVELOPE_ZERO;
 	struct scanmsg_result	 res = SCANMSG_RESULT_ZERO;
 	struct scanner		 sc;
+	struct sa		 desc = SA_ZERO;
 	struct timespec		 t0;
 	const char		*msg = buf->s;
 	size_t			 len = buf->len, hl = 0;
@@ -202,27 +206,62 @@ stage_process(const struct stage *sg, const void *st, const char *id,
 	}
 	sg->eng->scanner(st, &sc);
 	(void)scanmsg_run(&sc, &sg->scan, msg, len, id, &res);
+	/* what scanned it, before the log line says what became of it */
+	if (res.verdict != SCANMSG_TEMP && !*bare &&
+	    sg->eng->describe(st, &desc) == -1) {
+		res.verdict = SCANMSG_TEMP;
+		res.reason.len = 0;
+		(void)sa_cats(&res.reason, "the engine's version is unknown");
+	}
 	logresult(sg, id, &res, len, &t0);
 	code = res.verdict == SCANMSG_TEMP ? MW_TEMP :
 	    res.verdict == SCANMSG_QUARANTINE ? MW_PERM : MW_OK;
 	out->len = 0;
-	if (code != MW_TEMP && ((!*bare && (envelope_note(sg, &e, st, &res) ==
+	if (code != MW_TEMP && ((!*bare && (envelope_note(sg, &e, &desc, &res) ==
 	    -1 || envelope_fmt(&e, out) == -1)) ||
 	    (res.verdict == SCANMSG_CLEANED ? sa_cat(out, &res.out) :
 	    sa_catb(out, msg, len)) == -1))
 		code = MW_TEMP;
 	envelope_free(&e);
 	scanmsg_free(&res);
+	sa_free(&desc);
 	return code;
 }
 
-/* --- filter mode --------------------------------------------------------- */
+/* --- filter mode ------------------------------------------------------- */
+
+/* A private directory under $TMPDIR for the engine's files, into *dir;
+ * 0, or -1 with err. */
+static int
+stage_tmpdir(void *st, const struct stage *sg, struct sa *dir,
+    struct sa *err)
+{
+	const char	*t = getenv("TMPDIR");
+
+	if (sg->eng->worker_init == NULL)
+		return 0;
+	if (sa_catf(dir, "%s/scan-stage.XXXXXX", t != NULL && *t != '\0' ?
+	    t : "/tmp") == -1 || sa_0(dir) == -1)
+		return sa_copys(err, "out of memory"), -1;
+	if (mkdtemp(dir->s) == NULL) {
+		(void)sa_catf(err, "unable to create %s: %s", dir->s,
+		    strerror(errno));
+		dir->len = 0;
+		return -1;
+	}
+	if (sg->eng->worker_init(sg->eng->ctx, st, dir->s) == -1) {
+		(void)sa_catf(err, "unable to use %s: %s", dir->s,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
 
 int
 stage_filter(const struct stage *sg, int fdin, int fdout, struct sa *err)
 {
 	void		*st;
-	struct sa	 in = SA_ZERO, out = SA_ZERO;
+	struct sa	 in = SA_ZERO, out = SA_ZERO, dir = SA_ZERO;
 	struct bio	 b;
 	char		 buf[8192];
 	int		 code = -1, bare;
@@ -233,6 +272,8 @@ stage_filter(const struct stage *sg, int fdin, int fdout, struct sa *err)
 			(void)sa_copys(err, "unable to load the engine");
 		return -1;
 	}
+	if (stage_tmpdir(st, sg, &dir, err) == -1)
+		goto out;
 	if (spool_slurp(fdin, &in, sg->lim.maxinput + ENVELOPE_MAXBLOCK) ==
 	    -1) {
 		if (errno == EFBIG) {
@@ -256,7 +297,74 @@ stage_filter(const struct stage *sg, int fdin, int fdout, struct sa *err)
 	}
 out:
 	sg->eng->unload(sg->eng->ctx, st);
+	if (dir.len > 0 && rmtree(dir.s) == -1)
+		stage_log(sg, MWLOG_WARN, "- unable to remove %s: %s", dir.s,
+		    strerror(errno));
 	sa_free(&in);
 	sa_free(&out);
+	sa_free(&dir);
+	return code;
+}
+
+/* --- main ------------------------------------------------------------------ */
+
+static int
+stage_fatal(const struct stage_engine *eng, const char *what,
+    const struct sa *err)
+{
+	char	 line[MWLOG_MAX];
+
+	if (err != NULL && err->len > 0)
+		(void)snprintf(line, sizeof line, "%s%s%.*s", what,
+		    what[0] != '\0' ? ": " : "", (int)err->len, err->s);
+	else
+		(void)snprintf(line, sizeof line, "%s", what);
+	eng->log(eng->ctx, MWLOG_FATAL, line);
+	return MW_TEMP;
+}
+
+int
+stage_main(struct stage_engine *eng, int argc, char **argv)
+{
+	struct stage	 sg;
+	struct sa	 err = SA_ZERO;
+	char		 opts[64];
+	int		 c, daemon = 0, code;
+
+	memset(&sg, 0, sizeof sg);
+	sg.eng = eng;
+	sg.in = "queue/scan";
+	sg.out = "queue/stamp";
+	sg.quar = "queue/quarantine";
+	(void)snprintf(opts, sizeof opts, "%sDi:o:q:h", eng->opts);
+	while ((c = getopt(argc, argv, opts)) != -1)
+		switch (c) {
+		case 'D': daemon = 1; break;
+		case 'i': sg.in = optarg; break;
+		case 'o': sg.out = optarg; break;
+		case 'q': sg.quar = optarg; break;
+		case 'h':
+		case '?':
+			return stage_fatal(eng, eng->usage, NULL);
+		default:
+			if (eng->option(eng->ctx, c, optarg) == -1)
+				return stage_fatal(eng, eng->usage, NULL);
+		}
+	if (optind != argc)
+		return stage_fatal(eng, eng->usage, NULL);
+	if (geteuid() == 0)
+		return stage_fatal(eng, "refusing to run as root", NULL);
+	if (stage_config(&sg, &err) == -1)
+		code = stage_fatal(eng, "", &err);
+	else if (!daemon) {
+		if ((code = stage_filter(&sg, 0, 1, &err)) == -1)
+			code = stage_fatal(eng, "", &err);
+	} else {
+		if (eng->daemon_init != NULL)
+			eng->daemon_init(eng->ctx, eng);
+		code = stage_daemon(&sg, &err) == -1 ?
+		    stage_fatal(eng, "unable to run", &err) : MW_OK;
+	}
+	sa_free(&err);
 	return code;
 }

@@ -42,13 +42,22 @@ struct stage_limits {
 /* An engine; ctx is its own.  The state is what load() returns. */
 struct stage_engine {
 	const char	*name;		/* "clamav": logs, the scanned key */
+	/* stage_main(): the usage line, the engine's own getopt letters
+	 * ("d:") and option(ctx, letter, optarg): 0, or -1 for a usage
+	 * error; daemon_init(ctx, engine) once before daemon mode (it may
+	 * set pokefd and poke), may be NULL */
+	const char	*usage;
+	const char	*opts;
+	int		 (*option)(void *, int, const char *);
+	void		 (*daemon_init)(void *, struct stage_engine *);
 	/* Its control files (cwd is the home), once: the limits it scans
 	 * to, each at least databytes.  0, or -1 with err. */
 	int		 (*config)(void *, unsigned long, struct stage_limits *,
 			    struct sa *);
 	void		*(*load)(void *, struct sa *);
 	void		 (*unload)(void *, void *);
-	/* a daemon worker's private temporary directory; may be NULL */
+	/* a worker's private temporary directory (filter mode: one under
+	 * $TMPDIR, removed after); may be NULL */
 	int		 (*worker_init)(void *, void *, const char *);
 	void		 (*scanner)(const void *, struct scanner *);
 	/* append "ENGINE/DB" (no space, no slash-free guarantee) */
@@ -83,6 +92,12 @@ int	stage_config(struct stage *, struct sa *);
  * message to hold, with its verdict).  *bare: in had no envelope. */
 int	stage_process(const struct stage *, const void *, const char *,
 	    const struct sa *, struct sa *, int *);
+/* A scan stage program's main(): -D (daemon mode), -i, -o, -q (its
+ * spools: queue/scan, queue/stamp, queue/quarantine), -h, and the
+ * engine's letters; it refuses root, reads the control files, and runs
+ * filter mode on stdin and stdout, or daemon mode.  The exit code; a
+ * fatal error is one MWLOG_FATAL line through the engine's log. */
+int	stage_main(struct stage_engine *, int, char **);
 /* Filter mode: load, read fdin, write fdout for MW_OK.  The exit code,
  * or -1 with err (the engine did not load, I/O failed). */
 int	stage_filter(const struct stage *, int, int, struct sa *);

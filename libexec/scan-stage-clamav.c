@@ -17,7 +17,6 @@
 
 #include "cav.h"
 #include "control.h"
-#include "mw_exit.h"
 #include "mwlog.h"
 #include "qrunconf.h"
 #include "stage.h"
@@ -32,16 +31,6 @@ static struct {
 	struct sa		 dbdir_sa;
 	struct cav_limits	 lim;
 } clam = { NULL, SA_ZERO, { 0, 0, 0, 0, 0, 0, 0, 0, 0 } };
-
-static void MW_NORETURN
-die(int code, const char *what, const char *detail)
-{
-	if (detail != NULL)
-		mwlog(MWLOG_FATAL, "%s: %s", what, detail);
-	else
-		mwlog(MWLOG_FATAL, "%s", what);
-	_exit(code);
-}
 
 /* --- the engine ---------------------------------------------------------- */
 
@@ -195,66 +184,46 @@ poke(void *ctx)
 	return changed;
 }
 
-static void
-logline(void *ctx, enum mwlog_level level, const char *line)
+/* --- main ---------------------------------------------------------------- */
+
+static int
+option(void *ctx, int c, const char *arg)
 {
-	(void)ctx;
-	mwlog(level, "%s", line);
+	(void)ctx, (void)c;
+	clam.dbdir = arg;		/* -d */
+	return 0;
 }
 
-/* --- main ---------------------------------------------------------------- */
+/* daemon mode: watch the database directory */
+static void
+watch(void *ctx, struct stage_engine *eng)
+{
+	int	*ifd = ctx;
+
+	if ((*ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1 ||
+	    inotify_add_watch(*ifd, clam.dbdir, IN_CLOSE_WRITE | IN_MOVED_TO |
+	    IN_MOVED_FROM | IN_DELETE | IN_CREATE | IN_ONLYDIR) == -1) {
+		mwlog(MWLOG_WARN, "- unable to watch %s (reload on SIGHUP "
+		    "only): %s", clam.dbdir, strerror(errno));
+		return;
+	}
+	eng->pokefd = *ifd;
+	eng->poke = poke;
+}
 
 int
 main(int argc, char **argv)
 {
 	static int		 ifd = -1;
 	struct stage_engine	 eng = {
-		.name = "clamav", .config = config, .load = load,
-		.unload = unload, .worker_init = worker_init,
+		.name = "clamav", .usage = USAGE, .opts = "d:",
+		.option = option, .daemon_init = watch, .config = config,
+		.load = load, .unload = unload, .worker_init = worker_init,
 		.scanner = scanner, .describe = describe, .pokefd = -1,
-		.poke = NULL, .settle = SETTLE_MS, .log = logline,
+		.poke = NULL, .settle = SETTLE_MS, .log = mwlog_line,
 		.ctx = &ifd,
 	};
-	struct stage		 sg;
-	struct sa		 err = SA_ZERO;
-	int			 c, daemon = 0, code;
 
 	mwlog_init("scan-stage-clamav");
-	memset(&sg, 0, sizeof sg);
-	sg.eng = &eng;
-	sg.in = "queue/scan";
-	sg.out = "queue/stamp";
-	sg.quar = "queue/quarantine";
-	while ((c = getopt(argc, argv, "d:Di:o:q:h")) != -1)
-		switch (c) {
-		case 'd': clam.dbdir = optarg; break;
-		case 'D': daemon = 1; break;
-		case 'i': sg.in = optarg; break;
-		case 'o': sg.out = optarg; break;
-		case 'q': sg.quar = optarg; break;
-		default: die(MW_TEMP, USAGE, NULL);
-		}
-	if (optind != argc)
-		die(MW_TEMP, USAGE, NULL);
-	if (geteuid() == 0)
-		die(MW_TEMP, "refusing to run as root", NULL);
-	if (stage_config(&sg, &err) == -1)
-		(void)sa_0(&err), die(MW_TEMP, err.s, NULL);
-	if (!daemon) {
-		if ((code = stage_filter(&sg, 0, 1, &err)) == -1)
-			(void)sa_0(&err), die(MW_TEMP, err.s, NULL);
-		return code;
-	}
-	if ((ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1 ||
-	    inotify_add_watch(ifd, clam.dbdir, IN_CLOSE_WRITE | IN_MOVED_TO |
-	    IN_MOVED_FROM | IN_DELETE | IN_CREATE | IN_ONLYDIR) == -1)
-		mwlog(MWLOG_WARN, "- unable to watch %s (reload on SIGHUP "
-		    "only): %s", clam.dbdir, strerror(errno));
-	else {
-		eng.pokefd = ifd;
-		eng.poke = poke;
-	}
-	if (stage_daemon(&sg, &err) == -1)
-		(void)sa_0(&err), die(MW_TEMP, "unable to run", err.s);
-	return 0;
+	return stage_main(&eng, argc, argv);
 }

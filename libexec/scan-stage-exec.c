@@ -10,15 +10,11 @@
  * scan-stage-exec(8). */
 #include "sysdeps.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "execscan.h"
-#include "mw_exit.h"
 #include "mwlog.h"
-#include "rmtree.h"
 #include "spool.h"
 #include "stage.h"
 
@@ -29,20 +25,8 @@
 static struct {
 	struct sa		 fn;		/* control/scanexec[-NAME] */
 	struct execscan_conf	 conf;
-	char			*filterdir;	/* filter mode's temp dir */
+	const char		*name;		/* -n */
 } ex;
-
-static void MW_NORETURN
-die(int code, const char *what, const char *detail)
-{
-	if (ex.filterdir != NULL)
-		(void)rmtree(ex.filterdir);
-	if (detail != NULL)
-		mwlog(MWLOG_FATAL, "%s: %s", what, detail);
-	else
-		mwlog(MWLOG_FATAL, "%s", what);
-	_exit(code);
-}
 
 /* --- the engine ---------------------------------------------------------- */
 
@@ -54,7 +38,9 @@ config(void *ctx, unsigned long databytes, struct stage_limits *sl,
     struct sa *err)
 {
 	(void)ctx, (void)databytes;
-	if (sa_0(&ex.fn) == -1)
+	if (sa_cats(&ex.fn, CONTROL) == -1 || (ex.name != NULL &&
+	    (sa_catc(&ex.fn, '-') == -1 || sa_cats(&ex.fn, ex.name) == -1)) ||
+	    sa_0(&ex.fn) == -1)
 		return sa_copys(err, "out of memory"), -1;
 	if (execscan_read(&ex.conf, ex.fn.s, err) == -1)
 		return -1;
@@ -76,8 +62,7 @@ load(void *ctx, struct sa *err)
 		(void)sa_copys(err, "out of memory");
 		return NULL;
 	}
-	if (execscan_init(x, &ex.conf, err) == -1 || (ex.filterdir != NULL &&
-	    execscan_setdir(x, ex.filterdir) == -1)) {
+	if (execscan_init(x, &ex.conf, err) == -1) {
 		if (err->len == 0)
 			(void)sa_copys(err, "out of memory");
 		execscan_free(x);
@@ -119,89 +104,32 @@ describe(const void *st, struct sa *out)
 	return sa_cats(out, x->desc);
 }
 
-static void
-logline(void *ctx, enum mwlog_level level, const char *line)
-{
-	(void)ctx;
-	mwlog(level, "%s", line);
-}
-
 /* --- main ---------------------------------------------------------------- */
 
-/* control/scanexec, or control/scanexec-NAME for another instance */
-static void
-control_name(const char *name)
-{
-	if (name != NULL && (!spool_idok(name, strlen(name)) ||
-	    strchr(name, '.') != NULL))
-		die(MW_TEMP, "-n NAME: letters, digits, - and _ only", NULL);
-	if (sa_cats(&ex.fn, CONTROL) == -1 || (name != NULL &&
-	    (sa_catc(&ex.fn, '-') == -1 || sa_cats(&ex.fn, name) == -1)))
-		die(MW_TEMP, "out of memory", NULL);
-}
-
-/* Filter mode: one message, its files in a directory of its own. */
+/* -n NAME: control/scanexec-NAME, for another instance */
 static int
-filter(const struct stage *sg)
+option(void *ctx, int c, const char *name)
 {
-	struct sa	 d = SA_ZERO, err = SA_ZERO;
-	const char	*t = getenv("TMPDIR");
-	int		 code;
-
-	if (sa_catf(&d, "%s/scan-stage-exec.XXXXXX", t != NULL && *t != '\0' ?
-	    t : "/tmp") == -1 || sa_0(&d) == -1)
-		die(MW_TEMP, "out of memory", NULL);
-	if (mkdtemp(d.s) == NULL)
-		die(MW_TEMP, "unable to create a directory in TMPDIR",
-		    strerror(errno));
-	ex.filterdir = d.s;
-	if ((code = stage_filter(sg, 0, 1, &err)) == -1)
-		(void)sa_0(&err), die(MW_TEMP, err.s, NULL);
-	if (rmtree(ex.filterdir) == -1)
-		mwlog(MWLOG_WARN, "- unable to remove %s: %s", ex.filterdir,
-		    strerror(errno));
-	return code;
+	(void)ctx, (void)c;
+	if (!spool_idok(name, strlen(name)) || strchr(name, '.') != NULL) {
+		mwlog(MWLOG_FATAL, "-n NAME: letters, digits, - and _ only");
+		return -1;
+	}
+	ex.name = name;
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
 	struct stage_engine	 eng = {
-		.name = "exec", .config = config, .load = load,
-		.unload = unload, .worker_init = worker_init,
+		.name = "exec", .usage = USAGE, .opts = "n:",
+		.option = option, .daemon_init = NULL, .config = config,
+		.load = load, .unload = unload, .worker_init = worker_init,
 		.scanner = scanner, .describe = describe, .pokefd = -1,
-		.poke = NULL, .settle = 0, .log = logline, .ctx = NULL,
+		.poke = NULL, .settle = 0, .log = mwlog_line, .ctx = NULL,
 	};
-	struct stage		 sg;
-	struct sa		 err = SA_ZERO;
-	const char		*name = NULL;
-	int			 c, daemon = 0;
 
 	mwlog_init("scan-stage-exec");
-	memset(&sg, 0, sizeof sg);
-	sg.eng = &eng;
-	sg.in = "queue/scan";
-	sg.out = "queue/stamp";
-	sg.quar = "queue/quarantine";
-	while ((c = getopt(argc, argv, "n:Di:o:q:h")) != -1)
-		switch (c) {
-		case 'n': name = optarg; break;
-		case 'D': daemon = 1; break;
-		case 'i': sg.in = optarg; break;
-		case 'o': sg.out = optarg; break;
-		case 'q': sg.quar = optarg; break;
-		default: die(MW_TEMP, USAGE, NULL);
-		}
-	if (optind != argc)
-		die(MW_TEMP, USAGE, NULL);
-	if (geteuid() == 0)
-		die(MW_TEMP, "refusing to run as root", NULL);
-	control_name(name);
-	if (stage_config(&sg, &err) == -1)
-		(void)sa_0(&err), die(MW_TEMP, err.s, NULL);
-	if (!daemon)
-		return filter(&sg);
-	if (stage_daemon(&sg, &err) == -1)
-		(void)sa_0(&err), die(MW_TEMP, "unable to run", err.s);
-	return 0;
+	return stage_main(&eng, argc, argv);
 }

@@ -365,7 +365,7 @@ EOF
 	: >>"$1/clamd.log"		# clamd (nobody) must open it too
 	chown_unpriv "$1"
 	$(su_prefix nobody) /usr/sbin/clamd -c "$1/clamd.conf" \
-	    2>>"$1/clamd.log" &
+	    >/dev/null 2>>"$1/clamd.log" &	# stdout: the log again
 	clamd_pid=$!
 	kill_at_exit $clamd_pid
 	MW_WAIT=60 wait_for clamd_ping "$CLAMD_SOCK"
