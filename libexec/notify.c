@@ -154,10 +154,11 @@ sender_ok(void)
 	if (!g.sender || g.env.from.len == 0)
 		return 0;
 	if ((v = field("Auto-Submitted", &n)) != NULL) {
-		while (n > 0 && (*v == ' ' || *v == '\t'))
-			v++, n--;
-		if (n < 2 || strncasecmp(v, "no", 2) != 0)
-			return 0;
+		while (n > 0 && memchr(" \t\r\n", *v, 4) != NULL)
+			v++, n--;	/* blanks and folding */
+		if (n < 2 || strncasecmp(v, "no", 2) != 0 ||
+		    (n > 2 && memchr(" \t\r\n;(", v[2], 6) == NULL))
+			return 0;	/* "no" alone, not "notify-bot" */
 	}
 	if ((v = field("Precedence", &n)) != NULL)
 		return 0;	/* bulk, list, junk: no answers */
@@ -169,7 +170,7 @@ sender_ok(void)
 		v = lt + 1;
 		n = (size_t)(gt - v);
 	} else {
-		while (n > 0 && (*v == ' ' || *v == '\t'))
+		while (n > 0 && memchr(" \t\r\n", *v, 4) != NULL)
 			v++, n--;
 		while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' ||
 		    v[n - 1] == '\n' || v[n - 1] == '\r'))
@@ -322,6 +323,8 @@ main(int argc, char **argv)
 		}
 	if (optind != argc)
 		die(MW_TEMP, USAGE, NULL);
+	if (geteuid() == 0)
+		die(MW_TEMP, "refusing to run as root", NULL);
 	config();
 	if (spool_slurp(0, &g.in, g.databytes * 2 + ENVELOPE_MAXBLOCK) == -1)
 		die(MW_TEMP, "unable to read standard input", strerror(errno));
