@@ -11,7 +11,9 @@
 #include "sysdeps.h"
 
 #include <sys/stat.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,7 @@
 #include "rmtree.h"
 #include "sa.h"
 #include "setupopt.h"
+#include "spool.h"
 #include "stages.h"
 #include "stamp.h"
 #include "svcdir.h"
@@ -352,6 +355,68 @@ stages_read(struct stages *sg)
 	sa_free(&s);
 }
 
+/* Each --chain-key, an Ed25519 public key of an earlier member of a
+ * chain across hosts, into control/chainkeys/KEYID.pub for the incoming
+ * service's stamp-status -i (user mwqueue). */
+static void
+chainkeys_write(const struct setupopt *o)
+{
+	struct sa	 pem = SA_ZERO, fn = SA_ZERO;
+	const char	*l, *nl;
+	char		 kid[STAMP_KEYIDLEN + 1];
+	EVP_PKEY	*k;
+	int		 fd;
+
+	for (l = o->chainkeys.s; l != NULL && l < o->chainkeys.s +
+	    o->chainkeys.len; l = nl + 1) {
+		nl = memchr(l, '\n', o->chainkeys.len - (size_t)(l -
+		    o->chainkeys.s));
+		if (sa_copyb(&fn, l, (size_t)(nl - l)) == -1 ||
+		    sa_0(&fn) == -1)
+			die_nomem();
+		pem.len = 0;
+		if ((fd = open(fn.s, O_RDONLY | O_CLOEXEC)) == -1 ||
+		    spool_slurp(fd, &pem, MAXFILE) == -1)
+			die_sys("read", fn.s);
+		(void)close(fd);
+		if ((k = stamp_keyparse(pem.s, pem.len, 0)) == NULL ||
+		    stamp_keyid(k, kid) == -1)
+			die_usage("--chain-key is not an Ed25519 public key "
+			    "(PEM)", fn.s);
+		EVP_PKEY_free(k);
+		dir_make("control/chainkeys", 0755, NULL, NULL);
+		pem.len = 0;
+		if (sa_catf(&pem, "control/chainkeys/%s.pub", kid) == -1 ||
+		    sa_0(&pem) == -1)
+			die_nomem();
+		if (mwhome_copy(&home, fn.s, pem.s, MAXFILE, "mwqueue") == -1)
+			die_home();
+		(void)printf("mailward-setup: chain key %s: the stages its "
+		    "stamps list are carried into this scanner's\n", kid);
+	}
+	sa_free(&pem);
+	sa_free(&fn);
+}
+
+/* 1 if control/chainkeys holds a key */
+static int
+chainkeys_have(void)
+{
+	DIR		*d = opendir("control/chainkeys");
+	struct dirent	*e;
+	size_t		 n;
+	int		 r = 0;
+
+	while (d != NULL && r == 0 && (e = readdir(d)) != NULL) {
+		n = strlen(e->d_name);
+		r = e->d_name[0] != '.' && n > 4 &&
+		    strcmp(e->d_name + n - 4, ".pub") == 0;
+	}
+	if (d != NULL)
+		(void)closedir(d);
+	return r;
+}
+
 /* The scan stages' spools after the first and work directory
  * (libclamav's and vendors' temporary files), notify's counts, and the
  * status key pair, which only mwstamp can read. */
@@ -365,6 +430,7 @@ scanner_make(const struct setupopt *o)
 
 	if (o->gateway)
 		return;
+	chainkeys_write(o);
 	stages_read(&sg);
 	for (i = 1; i < sg.n; i++) {
 		stages_spool(i, sp, sizeof sp);
@@ -507,7 +573,14 @@ services_make(const struct setupopt *o)
 	    sizeof services[0]; sv++) {
 		if ((sv->roles & (o->gateway ? GATEWAY : SCANNER)) == 0)
 			continue;
-		service_cmd(&cmd, sv, &h);
+		if (!o->gateway && strcmp(sv->name, "incoming") == 0 &&
+		    chainkeys_have()) {
+			struct service	 chained = *sv;
+
+			chained.filter = "stamp-status -i -K control/chainkeys";
+			service_cmd(&cmd, &chained, &h);
+		} else
+			service_cmd(&cmd, sv, &h);
 		service_write(sv->name, sv->user, h.softlimit[sv->limit],
 		    sv->tcp, cmd.s);
 	}

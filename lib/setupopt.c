@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/ssl.h>
 
@@ -25,6 +26,7 @@ static int	rcpt_ok(const char *);
 static int	list_has(const struct sa *, const char *, char);
 static int	opt_maildir(void *, const char *);
 static int	opt_subscriber(void *, const char *);
+static int	opt_chainkey(void *, const char *);
 static int	tls_check(struct setupopt *);
 static int	db_check(struct setupopt *);
 static int	opts_check(struct setupopt *);
@@ -42,6 +44,7 @@ static const struct longopt opttab[] = {
 	{ "stages",	offsetof(struct setupopt, stages),	NULL },
 	{ "maildir",	0,				opt_maildir },
 	{ "subscriber",	0,				opt_subscriber },
+	{ "chain-key",	0,				opt_chainkey },
 };
 
 /* "what: arg" (or "what") into o->err; -1 with errno EINVAL */
@@ -119,6 +122,25 @@ opt_maildir(void *obj, const char *v)
 	    sa_catf(&o->subs, "%s\n", a) == -1))
 		return -1;
 	return 0;
+}
+
+/* an earlier chain member's public key: a readable file, made absolute
+ * (mailward-setup checks that it is an Ed25519 key) */
+static int
+opt_chainkey(void *obj, const char *v)
+{
+	struct setupopt	*o = obj;
+	char		*abs;
+	int		 r;
+
+	if ((abs = realpath(v, NULL)) == NULL || access(abs, R_OK) == -1) {
+		free(abs);
+		return errno == ENOMEM ? -1 : bad(o, "--chain-key wants a "
+		    "readable public key file", v);
+	}
+	r = sa_catf(&o->chainkeys, "%s\n", abs);
+	free(abs);
+	return r;
 }
 
 static int
@@ -230,6 +252,8 @@ opts_check(struct setupopt *o)
 		return bad(o, "--maildir is for the gateway role", NULL);
 	if (o->softlimitscan && o->gateway)
 		return bad(o, "--softlimit-scan is for the scanner role", NULL);
+	if (o->chainkeys.len > 0 && o->gateway)
+		return bad(o, "--chain-key is for the scanner role", NULL);
 	if (o->stages && o->gateway)
 		return bad(o, "--stages is for the scanner role", NULL);
 	if (o->stages && stages_parse(o->stages, strlen(o->stages), &sg, name,
@@ -271,6 +295,7 @@ setupopt_free(struct setupopt *o)
 {
 	sa_free(&o->subs);
 	sa_free(&o->maildirs);
+	sa_free(&o->chainkeys);
 	sa_free(&o->err);
 	free(o->abs[0]);
 	free(o->abs[1]);

@@ -5,6 +5,7 @@
  *   [--subscriber ADDR]... [--maildir ADDR=PATH]...
  *   [--tls-cert FILE --tls-key FILE] [--libexec DIR] [--softlimit MIB]
  *   [--softlimit-scan MIB] [--databases DIR] [--stages LIST]
+ *   [--chain-key FILE]...
  *
  * setupopt_parse() takes argv[1..argc-1]; an option's value follows it
  * or an '='.  Each value is checked as the program that reads it later
@@ -13,7 +14,8 @@
  * --subscriber and --maildir address once, a line each; maildirs gets
  * "ADDR PATH" lines (gateway only, one per address).  --databases
  * (scanner only) must name a directory; --stages (scanner only) is
- * checked by stages_parse(); it is made absolute, as the TLS
+ * checked by stages_parse(); each --chain-key (scanner only) must be a
+ * readable file, and is made absolute into chainkeys; it is made absolute, as the TLS
  * files are, against the caller's directory.  Returns 0, or -1
  * with errno EINVAL (a usage error) or ENOMEM and "what: value" in err.
  * Pure but for reading the TLS files; the strings point into argv.
@@ -39,6 +41,7 @@ struct setupopt {
 	const char	*stages;	/* "clamav,clamd,exec" (stages.h) */
 	struct sa	 subs;		/* "ADDR\n"... */
 	struct sa	 maildirs;	/* "ADDR PATH\n"... */
+	struct sa	 chainkeys;	/* "/ABS/PATH\n"... */
 	int		 gateway;
 	struct sa	 err;
 	char		*abs[3];	/* owned: tlscert, tlskey, databases */

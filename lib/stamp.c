@@ -120,6 +120,47 @@ stamp_engine(struct sa *out, const char *s, size_t n)
 	return r;
 }
 
+/* an upper-case hex digit's value (stamp_engine writes those), or -1 */
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+stamp_unengine(struct sa *out, const char *e)
+{
+	size_t	 start = out->len;
+	int	 hi, lo, r = 0;
+	char	 c;
+
+	for (; *e != '\0' && r == 0; e++) {
+		c = *e;
+		if (c == ',')
+			c = ' ';
+		else if (c == '%') {
+			hi = e[1] == '\0' ? -1 : hexval(e[1]);
+			lo = hi == -1 || e[2] == '\0' ? -1 : hexval(e[2]);
+			if (hi == -1 || lo == -1 || (hi << 4 | lo) < 0x20 ||
+			    (hi << 4 | lo) == 0x7f) {
+				errno = EINVAL;
+				r = -1;
+				break;
+			}
+			c = (char)(hi << 4 | lo);
+			e += 2;
+		}
+		r = sa_catc(out, c);
+	}
+	if (r == -1)
+		out->len = start;
+	return r;
+}
+
 /* --- writing --- */
 
 /* "NAME:" and the tags (s holds them joined by "; "), folded before

@@ -84,6 +84,10 @@ int	stamp_hashes(const char *, size_t, unsigned char *,
 	    unsigned char *);		/* bh, hh: VALID, MALFORMED, ERROR */
 /* the e= token of a "scanned" value; -1 EINVAL if empty or too long */
 int	stamp_engine(struct sa *, const char *, size_t);
+/* its inverse: a parsed e= (NUL-terminated) back to the space-separated
+ * "scanned" value it was made from; -1 EINVAL on a bad %XX or a byte
+ * that no "scanned" value may hold (a control byte, NUL). */
+int	stamp_unengine(struct sa *, const char *);
 
 /* out = the new status field + msg without its status fields; *removed
  * counts those.  VALID, MALFORMED (header caps), ERROR. */

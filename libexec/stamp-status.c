@@ -35,7 +35,8 @@
 #define MAXKEYS		64
 #define MAXAGE		315360000UL	/* ten years */
 #define USAGE		"stamp-status -k PRIVKEY [-C CONTROLDIR] | " \
-			"-v -K PUBKEY|DIR [-K ...] [-a MAXAGE] [-C CONTROLDIR]"
+			"-v|-i -K PUBKEY|DIR [-K ...] [-a MAXAGE] " \
+			"[-C CONTROLDIR]"
 
 static struct {
 	int		 verify;
@@ -290,11 +291,20 @@ scanresult(struct stamp_in *in)
 	return MW_OK;
 }
 
+static void
+writeout(void)
+{
+	struct bio	 o;
+
+	bio_init(&o, 1, bio_op_write, g.obuf, sizeof g.obuf);
+	if (bio_put(&o, g.out.s, g.out.len) == -1 || bio_flush(&o) == -1)
+		die("unable to write", "stdout", strerror(errno));
+}
+
 static int
 sign(void)
 {
 	struct stamp_in	 in = { 0 };
-	struct bio	 o;
 	const char	*msg, *by;
 	char		 kid[STAMP_KEYIDLEN + 1], e[200];
 	size_t		 len, removed, bylen;
@@ -317,9 +327,7 @@ sign(void)
 		die("unable to stamp", g.id, why());
 	if (r != STAMP_VALID)
 		return refuse(MW_PERM, "malformed detail=header-section");
-	bio_init(&o, 1, bio_op_write, g.obuf, sizeof g.obuf);
-	if (bio_put(&o, g.out.s, g.out.len) == -1 || bio_flush(&o) == -1)
-		die("unable to write", "stdout", strerror(errno));
+	writeout();
 	by = envelope_get(&g.env, "released-by", &bylen);
 	mwlog(MWLOG_INFO, "%s stamped verdict=%s key=%s removed=%zu%s%s", g.id,
 	    stamp_verdictname(in.verdict), kid, removed,
@@ -329,22 +337,83 @@ sign(void)
 	return MW_OK;
 }
 
-static int
-verify(void)
+static void
+loadkeys(void)
 {
-	struct stamp	 st;
-	struct bio	 o;
-	const char	*msg;
-	size_t		 len, i;
-	time_t		 now = 0;
-	int		 r;
+	size_t	 i;
 
-	memset(&st, 0, sizeof st);
 	for (i = 0; i < g.nkeyarg; i++)
 		loadpub(g.keyarg[i]);
 	if (g.nkeys == 0)
 		die("unable to load keys", NULL, "no NAME.pub in the -K "
 		    "directories");
+}
+
+/* -i: the stamp of an earlier member of a chain (one of the -K keys)
+ * carries that member's stages, and its "cleaned", into the envelope,
+ * for this member's stamp to list; any other message passes as it is
+ * and is scanned here as if new. */
+static int
+import(void)
+{
+	struct stamp	 st;
+	struct sa	 sc = SA_ZERO;
+	const char	*msg, *old;
+	char		 e[300];
+	size_t		 len, n;
+	time_t		 now;
+	int		 r;
+
+	memset(&st, 0, sizeof st);
+	loadkeys();
+	if ((r = readinput(&msg, &len)) != MW_OK)
+		return r;
+	if (g.hdrlen == 0)
+		return refuse(MW_PERM, "bare-message");
+	if ((now = time(NULL)) < 0)
+		die("unable to read", "the clock", strerror(errno));
+	r = stamp_verify(&st, msg, len, g.keys, g.nkeys,
+	    (unsigned long long)now, g.maxage);
+	if (r == STAMP_ERROR)
+		die("unable to verify", g.id, why());
+	if (r == STAMP_VALID && st.verdict != STAMP_CLEAN &&
+	    st.verdict != STAMP_CLEANED)
+		r = -1;		/* released: scanned here again */
+	if (r == STAMP_VALID) {
+		if (stamp_unengine(&sc, st.e) == -1 ||
+		    ((old = envelope_get(&g.env, "scanned", &n)) != NULL &&
+		    (sa_catc(&sc, ' ') == -1 || sa_catb(&sc, old, n) == -1)) ||
+		    envelope_set(&g.env, "scanned", sc.s, sc.len) == -1 ||
+		    envelope_set(&g.env, "chained", st.k, strlen(st.k)) == -1 ||
+		    (st.verdict == STAMP_CLEANED && envelope_set(&g.env,
+		    "verdict", "cleaned", 7) == -1))
+			return refuse(MW_PERM, "malformed detail=chained-stages");
+		mwlog(MWLOG_INFO, "%s imported key=%s verdict=%s stages=%s",
+		    g.id, st.k, stamp_verdictname(st.verdict),
+		    mwlog_esc(e, sizeof e, sc.s, sc.len));
+	} else
+		mwlog(MWLOG_INFO, "%s not-imported reason=%s", g.id, r == -1 ?
+		    stamp_verdictname(st.verdict) : stamp_strerror(r));
+	g.out.len = 0;
+	if (envelope_fmt(&g.env, &g.out) == -1 ||
+	    sa_catb(&g.out, msg, len) == -1)
+		die_nomem();
+	writeout();
+	sa_free(&sc);
+	return MW_OK;
+}
+
+static int
+verify(void)
+{
+	struct stamp	 st;
+	const char	*msg;
+	size_t		 len;
+	time_t		 now = 0;
+	int		 r;
+
+	memset(&st, 0, sizeof st);
+	loadkeys();
 	if (readinput(&msg, &len) != MW_OK)
 		r = STAMP_MALFORMED;
 	else if ((now = time(NULL)) < 0)
@@ -363,9 +432,7 @@ verify(void)
 	    (r == STAMP_VALID && sa_catf(&g.out, " engine=%s", st.e) == -1) ||
 	    sa_catc(&g.out, '\n') == -1)
 		die_nomem();
-	bio_init(&o, 1, bio_op_write, g.obuf, sizeof g.obuf);
-	if (bio_put(&o, g.out.s, g.out.len) == -1 || bio_flush(&o) == -1)
-		die("unable to write", "stdout", strerror(errno));
+	writeout();
 	return exits[r];
 }
 
@@ -375,9 +442,9 @@ options(int argc, char **argv)
 	unsigned long	 v;
 	int		 c;
 
-	while ((c = getopt(argc, argv, "a:C:k:K:v")) != -1) {
-		if (c == 'v')
-			g.verify = 1;
+	while ((c = getopt(argc, argv, "a:C:ik:K:v")) != -1) {
+		if (c == 'v' || c == 'i')
+			g.verify = c;
 		else if (c == 'k')
 			g.privfn = optarg;
 		else if (c == 'C')
@@ -413,7 +480,7 @@ main(int argc, char **argv)
 	control("stampmaxage", 1, MAXAGE, 604800, &age);
 	if (!g.maxageset)
 		g.maxage = age;
-	r = g.verify ? verify() : sign();
+	r = g.verify == 'v' ? verify() : g.verify == 'i' ? import() : sign();
 	while (g.nkeys > 0)
 		EVP_PKEY_free(g.keys[--g.nkeys]);
 	EVP_PKEY_free(g.priv);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # ISC license.
 # t/mkmsg.py: the test messages of the scan pipeline (t/5300-e2e-scan.t,
-# scripts/demo), built with Python's email package.
+# t/5400-e2e-chain.t, scripts/demo), built with Python's email package.
 #
 #   mkmsg.py KIND [-f FROM] [-t TO] [--id MESSAGE-ID] > message
 #
@@ -12,6 +12,7 @@
 #               clamav-testfiles (--testfiles DIR), base64
 #   eicar-body  a single-part message whose text body is the EICAR test
 #               string: it cannot be cleaned, only quarantined
+#   both        multipart/mixed: a text part, eicar.com and clam.zip
 # The message goes to standard output with CRLF line ends, ready for
 # smtpc.py.  The EICAR string is put together here, so no file of the
 # project holds it whole.
@@ -24,7 +25,7 @@ from email.utils import formatdate
 
 EICAR = ("X5O!P%@AP[4\\PZX54(P^)7CC)7}$" +
          "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")
-KINDS = ("clean", "eicar", "clamzip", "eicar-body")
+KINDS = ("clean", "eicar", "clamzip", "eicar-body", "both")
 
 
 def options():
@@ -49,10 +50,10 @@ def build(a):
         return m
     m.set_content("This is the '%s' test message of mailward.\n"
                   "Its text part stays as it is.\n" % a.kind)
-    if a.kind == "eicar":
+    if a.kind in ("eicar", "both"):
         m.add_attachment(EICAR.encode(), maintype="application",
                          subtype="octet-stream", filename="eicar.com")
-    elif a.kind == "clamzip":
+    if a.kind in ("clamzip", "both"):
         with open(os.path.join(a.testfiles, "clam.zip"), "rb") as f:
             m.add_attachment(f.read(), maintype="application",
                              subtype="zip", filename="clam.zip")
