@@ -193,6 +193,21 @@ control_puts(const char *name, const char *val, int force)
 	sa_free(&v);
 }
 
+/* control/NAME = the contents of the file fn */
+static void
+control_file(const char *name, const char *fn)
+{
+	struct sa	 v = SA_ZERO;
+	int		 fd;
+
+	if ((fd = open(fn, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    spool_slurp(fd, &v, MAXFILE) == -1)
+		die_sys("read", fn);
+	(void)close(fd);
+	control_put(name, &v, 1);
+	sa_free(&v);
+}
+
 /* First line of a control file we wrote before, or dflt. */
 static void
 control_get(const char *name, const char *dflt, struct sa *out)
@@ -274,6 +289,10 @@ control_scanner(const struct setupopt *o)
 	control_puts("databases", o->databases ? o->databases :
 	    DEF_DATABASES, !!o->databases);
 	control_puts("stages", o->stages ? o->stages : "clamav", !!o->stages);
+	if (o->clamd != NULL)
+		control_puts("clamd-address", o->clamd, 1);
+	if (o->scanexec != NULL)
+		control_file("scanexec", o->scanexec);
 }
 
 static void
@@ -380,9 +399,8 @@ chainkeys_write(const struct setupopt *o)
 			die_sys("read", fn.s);
 		(void)close(fd);
 		if ((k = stamp_keyparse(pem.s, pem.len, 0)) == NULL ||
-		    stamp_keyid(k, kid) == -1)
-			die_usage("--chain-key is not an Ed25519 public key "
-			    "(PEM)", fn.s);
+		    stamp_keyid(k, kid) == -1)	/* setupopt.c checked */
+			die_sys("use the key", fn.s);
 		EVP_PKEY_free(k);
 		dir_make("control/chainkeys", 0755, NULL, NULL);
 		pem.len = 0;
@@ -560,6 +578,27 @@ scan_services(const struct home *h)
 	sa_free(&dir);
 }
 
+/* The quarantine's expiry, hourly: mailward-quarantine from this
+ * program's own directory (bin/), as the quarantine's owner. */
+static void
+expire_service(const struct home *h)
+{
+	struct sa	 bin = SA_ZERO, cmd = SA_ZERO;
+
+	if (progdir_find(&bin, NULL, ".", "/usr/local/bin",
+	    "mailward-quarantine") == -1)
+		die_sys("find the directory of", "mailward-quarantine");
+	if (!svcdir_wordok(bin.s))
+		die_usage("bin path has a character run scripts cannot hold",
+		    bin.s);
+	if (sa_catf(&cmd, "sh -c '%s/mailward-quarantine expire; "
+	    "exec sleep 3600'", bin.s) == -1 || sa_0(&cmd) == -1)
+		die_nomem();
+	service_write("expire", "mwscan", h->softlimit[LIMIT], 0, cmd.s);
+	sa_free(&bin);
+	sa_free(&cmd);
+}
+
 static void
 services_make(const struct setupopt *o)
 {
@@ -584,8 +623,10 @@ services_make(const struct setupopt *o)
 		service_write(sv->name, sv->user, h.softlimit[sv->limit],
 		    sv->tcp, cmd.s);
 	}
-	if (!o->gateway)
+	if (!o->gateway) {
 		scan_services(&h);
+		expire_service(&h);
+	}
 	(void)printf("mailward-setup: %s home %s ready (smtpd on %s, "
 	    "libexec %s)\nrun it with: s6-svscan %s/service\n", o->role,
 	    absdir.s, h.listen.s, libexecdir.s, absdir.s);

@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,9 @@
 #include "longopt.h"
 #include "sa.h"
 #include "setupopt.h"
+#include "spool.h"
 #include "stages.h"
+#include "stamp.h"
 #include "svcdir.h"
 
 static int	bad(struct setupopt *, const char *, const char *);
@@ -42,6 +45,8 @@ static const struct longopt opttab[] = {
 	{ "softlimit-scan", offsetof(struct setupopt, softlimitscan), NULL },
 	{ "databases",	offsetof(struct setupopt, databases),	NULL },
 	{ "stages",	offsetof(struct setupopt, stages),	NULL },
+	{ "clamd",	offsetof(struct setupopt, clamd),	NULL },
+	{ "scanexec",	offsetof(struct setupopt, scanexec),	NULL },
 	{ "maildir",	0,				opt_maildir },
 	{ "subscriber",	0,				opt_subscriber },
 	{ "chain-key",	0,				opt_chainkey },
@@ -124,21 +129,30 @@ opt_maildir(void *obj, const char *v)
 	return 0;
 }
 
-/* an earlier chain member's public key: a readable file, made absolute
- * (mailward-setup checks that it is an Ed25519 key) */
+/* an earlier chain member's public key: an Ed25519 PEM file, made
+ * absolute */
 static int
 opt_chainkey(void *obj, const char *v)
 {
 	struct setupopt	*o = obj;
+	struct sa	 pem = SA_ZERO;
+	EVP_PKEY	*k = NULL;
 	char		*abs;
-	int		 r;
+	int		 fd = -1, r = -1;
 
-	if ((abs = realpath(v, NULL)) == NULL || access(abs, R_OK) == -1) {
-		free(abs);
-		return errno == ENOMEM ? -1 : bad(o, "--chain-key wants a "
-		    "readable public key file", v);
-	}
-	r = sa_catf(&o->chainkeys, "%s\n", abs);
+	if ((abs = realpath(v, NULL)) != NULL &&
+	    (fd = open(abs, O_RDONLY | O_CLOEXEC)) != -1 &&
+	    spool_slurp(fd, &pem, STAMP_MAXKEY) == 0)
+		k = stamp_keyparse(pem.s, pem.len, 0);
+	if (k == NULL)
+		r = errno == ENOMEM ? -1 : bad(o, "--chain-key wants an "
+		    "Ed25519 public key (PEM)", v);
+	else
+		r = sa_catf(&o->chainkeys, "%s\n", abs);
+	if (fd != -1)
+		(void)close(fd);
+	EVP_PKEY_free(k);
+	sa_free(&pem);
 	free(abs);
 	return r;
 }
@@ -254,6 +268,18 @@ opts_check(struct setupopt *o)
 		return bad(o, "--softlimit-scan is for the scanner role", NULL);
 	if (o->chainkeys.len > 0 && o->gateway)
 		return bad(o, "--chain-key is for the scanner role", NULL);
+	if ((o->clamd || o->scanexec) && o->gateway)
+		return bad(o, "--clamd and --scanexec are for the scanner role",
+		    NULL);
+	if (o->clamd && (o->clamd[0] == '\0' || strpbrk(o->clamd,
+	    " \t\n") != NULL))
+		return bad(o, "--clamd wants a socket path or HOST:PORT",
+		    o->clamd);
+	if (o->scanexec && (o->abs[3] = realpath(o->scanexec, NULL)) == NULL)
+		return errno == ENOMEM ? -1 : bad(o, "--scanexec wants a "
+		    "readable file", o->scanexec);
+	if (o->scanexec)
+		o->scanexec = o->abs[3];
 	if (o->stages && o->gateway)
 		return bad(o, "--stages is for the scanner role", NULL);
 	if (o->stages && stages_parse(o->stages, strlen(o->stages), &sg, name,
@@ -300,5 +326,6 @@ setupopt_free(struct setupopt *o)
 	free(o->abs[0]);
 	free(o->abs[1]);
 	free(o->abs[2]);
-	o->abs[0] = o->abs[1] = o->abs[2] = NULL;
+	free(o->abs[3]);
+	o->abs[0] = o->abs[1] = o->abs[2] = o->abs[3] = NULL;
 }

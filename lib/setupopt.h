@@ -5,7 +5,7 @@
  *   [--subscriber ADDR]... [--maildir ADDR=PATH]...
  *   [--tls-cert FILE --tls-key FILE] [--libexec DIR] [--softlimit MIB]
  *   [--softlimit-scan MIB] [--databases DIR] [--stages LIST]
- *   [--chain-key FILE]...
+ *   [--chain-key FILE]... [--clamd ADDR] [--scanexec FILE]
  *
  * setupopt_parse() takes argv[1..argc-1]; an option's value follows it
  * or an '='.  Each value is checked as the program that reads it later
@@ -15,7 +15,8 @@
  * "ADDR PATH" lines (gateway only, one per address).  --databases
  * (scanner only) must name a directory; --stages (scanner only) is
  * checked by stages_parse(); each --chain-key (scanner only) must be a
- * readable file, and is made absolute into chainkeys; it is made absolute, as the TLS
+ * readable file, and is made absolute into chainkeys; --clamd and
+ * --scanexec (a file, made absolute) are the scanner's too; it is made absolute, as the TLS
  * files are, against the caller's directory.  Returns 0, or -1
  * with errno EINVAL (a usage error) or ENOMEM and "what: value" in err.
  * Pure but for reading the TLS files; the strings point into argv.
@@ -39,12 +40,15 @@ struct setupopt {
 	const char	*softlimitscan;
 	const char	*databases;	/* made absolute by setupopt_parse */
 	const char	*stages;	/* "clamav,clamd,exec" (stages.h) */
+	const char	*clamd;		/* clamd's socket or HOST:PORT */
+	const char	*scanexec;	/* made absolute by setupopt_parse */
 	struct sa	 subs;		/* "ADDR\n"... */
 	struct sa	 maildirs;	/* "ADDR PATH\n"... */
 	struct sa	 chainkeys;	/* "/ABS/PATH\n"... */
 	int		 gateway;
 	struct sa	 err;
-	char		*abs[3];	/* owned: tlscert, tlskey, databases */
+	char		*abs[4];	/* owned: tlscert, tlskey, databases,
+					 * scanexec */
 };
 
 int	setupopt_parse(struct setupopt *, int, char *const *);

@@ -4,7 +4,7 @@
 # its options, and keeps the queue and the operator's files on a rerun.
 . "${0%/*}/lib.sh"
 need mailward-setup openssl
-plan 102
+plan 109
 
 root=0
 [ "$(id -u)" -eq 0 ] && root=1
@@ -213,6 +213,16 @@ runl "$S/service/scan/run" | grep -q \
     [ ! -e "$S/service/scan2" ] && [ ! -e "$S/service/scan3" ] &&
     [ "$(cat "$S/control/stages")" = exec ]
 ok $? "a shorter chain: the later services removed"
+runl "$S/service/expire/run" | grep -q \
+    "s6-setuidgid mwscan sh -c '.*/bin/mailward-quarantine expire; exec sleep 3600'\$" ||
+    { [ $root -eq 0 ] && runl "$S/service/expire/run" | grep -q \
+    "sh -c '.*/bin/mailward-quarantine expire; exec sleep 3600'\$"; }
+ok $? "expire: mailward-quarantine expire every hour, as the quarantine's owner"
+mailward-setup scanner "$S" --stages clamav,exec --clamd 127.0.0.1:3310 \
+    --scanexec "${0%/*}/../scripts/scanners/clamscan" >/dev/null 2>&1
+is "$(cat "$S/control/clamd-address")" 127.0.0.1:3310 "--clamd: control/clamd-address"
+cmp -s "$S/control/scanexec" "${0%/*}/../scripts/scanners/clamscan"
+ok $? "--scanexec: its file copied to control/scanexec"
 mailward-setup scanner "$S" --stages clamav >/dev/null 2>&1
 rm "$S/keys/status.pub"
 mailward-setup scanner "$S" >/dev/null 2>&1
@@ -240,12 +250,17 @@ u 100 "--databases not a directory" scanner "$T/x14" --databases /dev/null
 u 100 "--stages with an unknown engine" scanner "$T/x15" --stages clamav,norton
 u 100 "--stages with an engine twice" scanner "$T/x16" --stages clamav,clamav
 u 100 "--stages on a gateway" gateway "$T/x17" --stages clamav
+u 100 "--chain-key on a gateway" gateway "$T/x18" --chain-key /etc/hostname
+u 100 "--chain-key that is no key" scanner "$T/x19" --chain-key /etc/hostname
+u 100 "--chain-key that is missing" scanner "$T/x20" --chain-key /nonexistent
+u 100 "--scanexec that is missing" scanner "$T/x21" --scanexec /nonexistent
 u 100 "--tls-cert without --tls-key" gateway "$T/x8" --tls-cert /etc/hostname
 u 100 "a DIR with a space" gateway "$T/x 9"
 u 100 "bad --next-hop" gateway "$T/x10" --next-hop "host:port"
 u 100 "--maildir twice for one address" gateway "$T/x12" --maildir a@b.c=m1 \
     --maildir a@b.c=m2
-test ! -e "$T/x1" && test ! -e "$T/x2" && test ! -e "$T/x9" && test ! -e "$T/x 9"
+test ! -e "$T/x1" && test ! -e "$T/x2" && test ! -e "$T/x9" &&
+    test ! -e "$T/x 9" && test ! -e "$T/x19"
 ok $? "usage errors write nothing"
 grep -q "^mailward-setup: fatal: " "$T/err"
 ok $? "usage error: one fatal line"
