@@ -218,12 +218,18 @@ crashed(void *ctx, const char *id, unsigned int n, const char *why)
 	    mwlog_escs(w, sizeof w, why), n);
 }
 
+/* tmp/SPOOL.N: worker N's directory, named after the input spool's
+ * last component, so the stages of a chain in one home (queue/scan,
+ * queue/scan2, ...) never share one: a stage removes its reaped
+ * workers' directories. */
 static char *
-workdir(unsigned int no)
+workdir(const struct stage *sg, unsigned int no)
 {
 	struct sa	 p = SA_ZERO;
+	const char	*base = strrchr(sg->in, '/');
 
-	if (sa_catf(&p, "tmp/scan.%u", no) == -1 || sa_0(&p) == -1) {
+	base = base != NULL ? base + 1 : sg->in;
+	if (sa_catf(&p, "tmp/%s.%u", base, no) == -1 || sa_0(&p) == -1) {
 		sa_free(&p);
 		return NULL;
 	}
@@ -235,7 +241,7 @@ static int
 worker_init(void *ctx, void *st, unsigned int no)
 {
 	struct pool	*pl = ctx;
-	char		*d = workdir(no);
+	char		*d = workdir(pl->sg, no);
 	int		 r = -1;
 
 	if (d != NULL && (mkdir("tmp", 0700) == 0 || errno == EEXIST) &&
@@ -251,7 +257,7 @@ static void
 worker_reaped(void *ctx, unsigned int no)
 {
 	struct pool	*pl = ctx;
-	char		*d = workdir(no);
+	char		*d = workdir(pl->sg, no);
 
 	if (d != NULL && rmtree(d) == -1)
 		stage_log(pl->sg, MWLOG_WARN, "- unable to remove %s: %s", d,
