@@ -12,6 +12,10 @@
 #            M spool files renamed into queue/scan/new at once, timed
 #            until all are in queue/stamp/new (spool I/O and fsync
 #            included)
+#   chain    the same batches through two stages, one worker each:
+#            scan-stage-clamav -D into queue/scan2, then scan-stage-clamd
+#            -D (a clamd of our own on the same database, cache off) into
+#            queue/stamp; skipped without /usr/sbin/clamd
 #
 # libclamav's clean-file cache is off wherever scan cost is measured
 # (scan-floor by default, the stage through control/clamav-nocache), or a
@@ -154,7 +158,7 @@ echo "$perm" >"$H/control/scanpermessages"
 mkdir -p "$H/tmp/filter" "$T/floor-tmp"
 chown_unpriv "$H"
 nocache_ok=1
-grep -q -a 'control/clamav-nocache' "$stage" || nocache_ok=0
+grep -q -a 'clamav-nocache' "$stage" || nocache_ok=0
 
 R=$T/results	# KEY VALUE lines
 : >"$R"
@@ -274,6 +278,45 @@ for w in 1 2; do
 	wait "$pid" 2>/dev/null
 done
 
+# --- a chain of two stages: clamav, then clamd --------------------------------
+chain=0
+if [ -x /usr/sbin/clamd ]; then
+	echo "# $mode run: chain clamav -> clamd, 1 worker each" >&2
+	chain=1
+	t0=$(nsec)
+	start_clamd "$T/clamd" "$DB" "DisableCache yes" ||
+	    die "clamd did not start on $DB"
+	put cload "$(since "$t0")"
+	mkdir -p "$H/queue/scan2/tmp" "$H/queue/scan2/new"
+	echo 1 >"$H/control/scanworkers"
+	echo "$CLAMD_SOCK" >"$H/control/clamd-address"
+	chown_unpriv "$H"
+	: >"$H/daemon.log"
+	(cd "$H" && exec $(su_prefix nobody) scan-stage-clamav -D \
+	    -i queue/scan -o queue/scan2 -q queue/quarantine) \
+	    2>>"$H/daemon.log" &
+	p1=$!
+	(cd "$H" && exec $(su_prefix nobody) scan-stage-clamd -D \
+	    -i queue/scan2 -o queue/stamp -q queue/quarantine) \
+	    2>>"$H/daemon.log" &
+	p2=$!
+	kill_at_exit "$p1" "$p2"
+	MW_WAIT=600 wait_for loaded "$p1"
+	wait_for nworkers "$p1" 1 && wait_for nworkers "$p2" 1 ||
+	    die "chain: no workers"
+	for m in $names; do
+		r=$(batch "$m" "$(get "count.$m")") ||
+		    die "chain: batch of $m failed"
+		set -- $r
+		[ "$2" = 0 ] || die "chain: $m: $2 quarantined"
+		put "chain.$m" "$(echo "$(get "count.$m") $1" |
+		    awk '{ printf "%.2f", $1 / $2 }')"
+	done
+	kill -TERM "$p1" "$p2"
+	wait "$p1" "$p2" 2>/dev/null
+	stop_clamd
+fi
+
 # --- the table --------------------------------------------------------------------
 sigs=${fl_sigs:-?}
 echo
@@ -307,6 +350,18 @@ for m in $names; do
 done
 echo "(ratio: messages/s over the floor's, which is one process: 2 workers" \
     "may pass 1; M: messages per daemon batch)"
+if [ "$chain" = 1 ]; then
+	echo
+	echo "two-stage chain (clamav -D -> clamd -D, 1 worker each; clamd" \
+	    "loaded the database in $(get cload) s):"
+	printf '%-11s %9s %9s %6s\n' message 'daemon1/s' 'chain/s' ratio
+	for m in $names; do
+		printf '%-11s %9.1f %9.1f %6.3f\n' "$m" "$(get "daemon1.$m")" \
+		    "$(get "chain.$m")" "$(echo "$(get "chain.$m") \
+		    $(get "daemon1.$m")" | awk '{ print $1 / $2 }')"
+	done
+	echo "(ratio: the chain's messages/s over one stage's)"
+fi
 echo
 echo "memory after the runs, MB (smaps_rollup): RSS / PSS / shared / private"
 awk '$1 ~ /^mem/ { split($2, v, "/"); k = $1; sub(/^mem/, "w=", k);

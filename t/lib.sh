@@ -38,10 +38,12 @@
 #                             t/data/sigs where the service users can
 #                             read it: copied into $T when root and the
 #                             source tree is private
-#   start_clamd DIR DBDIR     Debian's clamd as nobody, databases DBDIR,
+#   start_clamd DIR DBDIR [LINE...]
+#                             Debian's clamd as nobody, databases DBDIR,
 #                             socket $CLAMD_SOCK = DIR/clamd.sock, its
 #                             config DIR/clamd.conf, log DIR/clamd.log;
-#                             waits until it answers PING; $clamd_pid;
+#                             each LINE added to the config; waits
+#                             until it answers PING; $clamd_pid;
 #                             stopped at EXIT
 #   stop_clamd                stop it now (SIGTERM, then wait)
 #   clamd_ping SOCKET         true if a clamd answers PING there
@@ -362,13 +364,17 @@ AlertEncrypted yes
 AlertEncryptedArchive yes
 AlertEncryptedDoc yes
 EOF
+	_d=$1
+	shift 2
+	for _l; do echo "$_l"; done >>"$_d/clamd.conf"
+	set -- "$_d"
 	: >>"$1/clamd.log"		# clamd (nobody) must open it too
 	chown_unpriv "$1"
 	$(su_prefix nobody) /usr/sbin/clamd -c "$1/clamd.conf" \
 	    >/dev/null 2>>"$1/clamd.log" &	# stdout: the log again
 	clamd_pid=$!
 	kill_at_exit $clamd_pid
-	MW_WAIT=60 wait_for clamd_ping "$CLAMD_SOCK"
+	MW_WAIT=120 wait_for clamd_ping "$CLAMD_SOCK"
 }
 
 stop_clamd() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # ISC license.
 # t/mkmsg.py: the test messages of the scan pipeline (t/5300-e2e-scan.t,
-# t/5400-e2e-chain.t, scripts/demo), built with Python's email package.
+# t/5400-e2e-chain.t, t/5500-e2e-chain3.t, scripts/demo), built with
+# Python's email package.
 #
 #   mkmsg.py KIND [-f FROM] [-t TO] [--id MESSAGE-ID] > message
 #
@@ -13,9 +14,15 @@
 #   eicar-body  a single-part message whose text body is the EICAR test
 #               string: it cannot be cleaned, only quarantined
 #   both        multipart/mixed: a text part, eicar.com and clam.zip
+#   marker      multipart/mixed: a text part and marker.dat (base64), a
+#               few bytes around MARKER: no real scanner knows it, so a
+#               test catches it with a signature of its own (t/5500)
+#   three       multipart/mixed: a text part, eicar.com, clam.zip and
+#               marker.dat
 # The message goes to standard output with CRLF line ends, ready for
 # smtpc.py.  The EICAR string is put together here, so no file of the
-# project holds it whole.
+# project holds it whole.  MARKER is importable (PYTHONPATH=t):
+#   python3 -c 'import mkmsg; print(mkmsg.MARKER)'
 
 import argparse
 import os
@@ -25,7 +32,8 @@ from email.utils import formatdate
 
 EICAR = ("X5O!P%@AP[4\\PZX54(P^)7CC)7}$" +
          "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")
-KINDS = ("clean", "eicar", "clamzip", "eicar-body", "both")
+MARKER = "mailward-test-marker-of-a-third-engine"
+KINDS = ("clean", "eicar", "clamzip", "eicar-body", "both", "marker", "three")
 
 
 def options():
@@ -50,13 +58,17 @@ def build(a):
         return m
     m.set_content("This is the '%s' test message of mailward.\n"
                   "Its text part stays as it is.\n" % a.kind)
-    if a.kind in ("eicar", "both"):
+    if a.kind in ("eicar", "both", "three"):
         m.add_attachment(EICAR.encode(), maintype="application",
                          subtype="octet-stream", filename="eicar.com")
-    if a.kind in ("clamzip", "both"):
+    if a.kind in ("clamzip", "both", "three"):
         with open(os.path.join(a.testfiles, "clam.zip"), "rb") as f:
             m.add_attachment(f.read(), maintype="application",
                              subtype="zip", filename="clam.zip")
+    if a.kind in ("marker", "three"):
+        m.add_attachment(("data %s data\n" % MARKER).encode(),
+                         maintype="application", subtype="octet-stream",
+                         filename="marker.dat")
     return m
 
 
