@@ -40,7 +40,8 @@
 	"[--me NAME] [--next-hop HOST[:PORT]] [--subscriber ADDR]... " \
 	"[--maildir ADDR=PATH]... [--tls-cert FILE --tls-key FILE] " \
 	"[--libexec DIR] [--softlimit MIB] [--softlimit-scan MIB] " \
-	"[--databases DIR]"
+	"[--databases DIR] [--stages ENGINE,...] [--clamd ADDR] " \
+	"[--scanexec FILE] [--chain-key PUBKEY]..."
 #define MAXFILE		(1UL << 20)	/* a certificate or key we copy */
 #define DEF_LISTEN	"0.0.0.0:25"
 #define DEF_MAXCONN	40UL
