@@ -5,6 +5,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,9 @@ START_TEST(mwtls_roundtrip)
 	pid_t		 pid;
 	char		 d[128];
 
+	/* as smtp-recv and relay do: our close_notify may meet a server
+	 * that has already gone (EPIPE, not a signal) */
+	(void)signal(SIGPIPE, SIG_IGN);
 	mkcert();
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 	    sv), 0);
