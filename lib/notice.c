@@ -121,7 +121,8 @@ record(struct sa *out, const struct notice_info *in)
 	    sa_catf(out, "  %-10s ", "Arrived:") == -1 ||
 	    mailfmt_date(out, in->arrived) == -1 ||
 	    sa_catc(out, '\n') == -1 ||
-	    lines(out, "Stages:", in->scanned) == -1)
+	    lines(out, "Stages:", in->scanned) == -1 ||
+	    lines(out, "Found by:", in->found) == -1)
 		return -1;
 	for (i = 0; i < in->nrcpt && i < NOTICE_MAXRCPTS; i++) {
 		if (lines(out, i == 0 ? "Rcpt:" : "", r) == -1)

@@ -38,6 +38,7 @@ struct notice_info {
 	const char		*viruses;	/* names, or NULL */
 	const char		*why;		/* the stage's reason, or NULL */
 	const char		*scanned;	/* the stages, or NULL */
+	const char		*found;		/* "STAGE:NAMES ..." or NULL */
 	const char		*remote;	/* client address */
 	const char		*helo;
 	const char		*rcpts;		/* each followed by a NUL */

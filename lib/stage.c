@@ -136,6 +136,15 @@ envelope_note(const struct stage *sg, struct envelope *e,
 		if (sa_cat(&v, &res->viruses) == -1 || names_cut(&v) == -1 ||
 		    envelope_set(e, "viruses", v.s, v.len) == -1)
 			goto out;
+		/* which stage found what: "clamav:A,B clamd:C" */
+		v.len = 0;
+		if ((old = envelope_get(e, "found", &n)) != NULL &&
+		    (sa_catb(&v, old, n) == -1 || sa_catc(&v, ' ') == -1))
+			goto out;
+		if (sa_catf(&v, "%s:", sg->eng->name) == -1 ||
+		    sa_cat(&v, &res->viruses) == -1 || names_cut(&v) == -1 ||
+		    envelope_set(e, "found", v.s, v.len) == -1)
+			goto out;
 	}
 	v.len = 0;
 	if ((old = envelope_get(e, "scanned", &n)) != NULL &&

@@ -255,6 +255,7 @@ notices(int held, const char *viruses)
 {
 	struct notice_info	 ni;
 	struct sa		 why = SA_ZERO, sc = SA_ZERO, rem = SA_ZERO;
+	struct sa		 fd = SA_ZERO;
 	struct sa		 helo = SA_ZERO, snd = SA_ZERO;
 	const char		*r = NULL;
 
@@ -275,6 +276,7 @@ notices(int held, const char *viruses)
 	ni.viruses = viruses;
 	ni.why = key("quarantine", &why);
 	ni.scanned = key("scanned", &sc);
+	ni.found = key("found", &fd);
 	ni.remote = rem.s;
 	ni.helo = helo.s;
 	ni.rcpts = g.env.rcpt.s;
@@ -290,6 +292,7 @@ notices(int held, const char *viruses)
 		send1(NOTICE_SENDER, &ni, snd.s);
 	sa_free(&why);
 	sa_free(&sc);
+	sa_free(&fd);
 	sa_free(&rem);
 	sa_free(&helo);
 	sa_free(&snd);

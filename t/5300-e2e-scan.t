@@ -6,14 +6,16 @@
 # multipart message arrive cleaned (a notice part instead) and stamped;
 # a single-part EICAR body stays in the scanner's quarantine.  The
 # recipient gets a notice for each of the three, the administrator a
-# record of each, the sender none.  Every stamp (notices included)
+# record of each, the sender none.  The held message, released, is held
+# again; released with --force, it arrives stamped verdict=released.  Every stamp (notices included)
 # verifies with the scanner's public key, and nothing else arrives.
 . "${0%/*}/lib.sh"
 need mailward-setup smtp-recv spool-run deliver-maildir relay \
-    scan-stage-clamav stamp-status tcpserver s6-svscan python3
+    scan-stage-clamav stamp-status notify mailward-quarantine tcpserver \
+    s6-svscan python3
 [ -r /usr/share/clamav-testfiles/clam.zip ] ||
     skip_all "no /usr/share/clamav-testfiles (package clamav-testfiles)"
-plan 34
+plan 39
 
 test_sigs
 GP=$(free_port)
@@ -121,8 +123,10 @@ is "${out%% age=*}" "valid verdict=clean key=$kid" \
 wait_for maildir_atleast "$AD" 3
 is "$(notices "$AD" admin | wc -l)" 3 "the administrator has three records"
 grep -l "^  Client:    127.0.0.1\$" $(notices "$AD" admin) | xargs grep -l \
-    "^  Stages:    clamav/" | xargs grep -q "mailward-quarantine release $qid"
-ok $? "the record: client, stages, and how to release the held one"
+    "^  Stages:    clamav/" | xargs grep -l \
+    "^  Found by:  clamav:Mailward.Test.EICAR" |
+    xargs grep -q "mailward-quarantine release $qid"
+ok $? "the record: client, stages, what found it, how to release the held one"
 ! log_has notify "notice=sender" "$S" && ! log_has notify "notice=.* to=sender@" "$S"
 ok $? "no notice to the sender (off by default)"
 log_has notify "notify: info: $qid notified verdict=quarantined sent=2" "$S"
@@ -147,3 +151,23 @@ done
 ok $r "the stamp log names verdicts and key"
 is "$(ls "$G/queue/failed/new" "$S/queue/failed/new" | grep -v '^/\|^$')" "" \
     "nothing went to queue/failed"
+
+# --- out of the quarantine ---------------------------------------------------
+# release: scanned again by the chain, and held again (still infected)
+mailward-quarantine -d "$S" release "$qid" >"$T/release.out" 2>&1
+ok $? "mailward-quarantine release: back to queue/scan"
+twice() { [ "$(mw_log scan "$S" | grep -c "$qid verdict=quarantined")" -eq 2 ] &&
+    [ "$(spool_count "$S/queue/quarantine")" -eq 1 ]; }
+wait_for twice
+ok $? "scanned again, held again: it is still infected"
+# release --force: delivered as it is, stamped verdict=released
+mailward-quarantine -d "$S" release --force "$qid" >"$T/force.out" 2>&1
+ok $? "mailward-quarantine release --force"
+released() { [ -n "$(msg eicar-body)" ]; }
+wait_for released
+r=$(msg eicar-body)
+out=$(vfy "$r")
+is "${out%% age=*}" "valid verdict=released key=$kid" \
+    "the forced release arrives, stamped verdict=released"
+log_has stamp "stamped verdict=released key=$kid removed=0 by=" "$S"
+ok $? "the stamp log says who released it"

@@ -22,6 +22,7 @@
 #define WHY	"found in the body of a single-part message or in its " \
 		"header: nothing to cut"
 #define STAGES	"clamav/1.4.3/27000.1767000000.8700000"
+#define FOUND	"clamav:Eicar-Signature"
 
 /* the header, fixed but for the addressee, the subject and the kind */
 #define HEAD(to, subject, kind) \
@@ -54,6 +55,7 @@
 	"  HELO:      mx.example.org\n" \
 	"  Arrived:   Wed, 31 Dec 2025 23:50:00 +0000\n" \
 	"  Stages:    " STAGES "\n" \
+	"  Found by:  " FOUND "\n" \
 	"  Rcpt:      bob@example.net\n" \
 	"             carol@example.net\n" \
 	"\n"
@@ -121,6 +123,7 @@ info(struct notice_info *ni, int held)
 	ni->viruses = "Eicar-Signature";
 	ni->why = held ? WHY : NULL;
 	ni->scanned = STAGES;
+	ni->found = FOUND;
 	ni->remote = "192.0.2.7";
 	ni->helo = "mx.example.org";
 	ni->rcpts = rcpts;
@@ -360,7 +363,7 @@ START_TEST(notice_every_value_hostile)
 			ni.qid = ni.me = ni.from = ni.admin = ni.sender = bad;
 			ni.hdrfrom = ni.subject = bad;
 			ni.hdrfromlen = ni.subjectlen = sizeof bad - 1;
-			ni.viruses = ni.why = ni.scanned = bad;
+			ni.viruses = ni.why = ni.scanned = ni.found = bad;
 			ni.remote = ni.helo = ni.msgid = bad;
 			ni.rcpts = r2;
 			ni.nrcpt = 2;
@@ -390,7 +393,8 @@ START_TEST(notice_missing)
 	ni.hdrfromlen = 0;
 	ni.subject = " \t";
 	ni.subjectlen = 2;
-	ni.viruses = ni.why = ni.scanned = ni.remote = ni.helo = NULL;
+	ni.viruses = ni.why = ni.scanned = ni.found = ni.remote = ni.helo =
+	    NULL;
 	ck_assert_int_eq(notice_make(NOTICE_ADMIN, &ni, "admin@example.net",
 	    &out), 0);
 	unit_sa_is(&out, HEAD("admin@example.net", "Virus report: parts "
@@ -405,6 +409,7 @@ START_TEST(notice_missing)
 	    "  HELO:      -\n"
 	    "  Arrived:   Wed, 31 Dec 2025 23:50:00 +0000\n"
 	    "  Stages:    -\n"
+	    "  Found by:  -\n"
 	    "  Rcpt:      bob@example.net\n"
 	    "             carol@example.net\n"
 	    "\nThe cleaned message was passed on.\n");
@@ -442,7 +447,8 @@ START_TEST(notice_many_rcpts)
 	ck_assert_int_eq(notice_make(NOTICE_ADMIN, &ni, "admin@example.net",
 	    &out), 0);
 	wellformed(&out);
-	ck_assert_int_eq(sa_cats(&want, "\n  Stages:    " STAGES "\n"), 0);
+	ck_assert_int_eq(sa_cats(&want, "\n  Stages:    " STAGES "\n"
+	    "  Found by:  " FOUND "\n"), 0);
 	for (i = 0; i < c->listed; i++)
 		ck_assert_int_eq(sa_catf(&want, "  %-10s u%zu@example.net\n",
 		    i == 0 ? "Rcpt:" : "", i), 0);
