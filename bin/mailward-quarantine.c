@@ -45,8 +45,8 @@
  * the verdict and the reason it was held; the findings stay, signed as
  * they stand under verdict "released". */
 static const char *const rescan_keys[] = {
-	"verdict", "viruses", "scanned", "quarantine", "released-by",
-	"released-at", NULL
+	"verdict", "viruses", "found", "scanned", "quarantine",
+	"released-by", "released-at", "chained", NULL
 };
 static const char *const force_keys[] = {
 	"verdict", "quarantine", "released-by", "released-at", NULL

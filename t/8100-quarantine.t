@@ -53,7 +53,7 @@ printable() { [ "$(LC_ALL=C tr -d ' -~\n' <"$1" | wc -c)" -eq 0 ]; }
 
 scan='scanned clamav/1.4.6/27450'
 held "$A" "$scan" 'verdict quarantined' 'viruses Eicar-Test-Signature' \
-    'quarantine single-part body infected'
+    'found clamav:Eicar-Test-Signature' 'quarantine single-part body infected'
 held "$B" "$scan" 'verdict quarantined' 'viruses Eicar-Test-Signature' \
     'quarantine limit MaxFileSize'
 long=
@@ -117,7 +117,7 @@ ok $? "release exits 0"
 test -f "$Q/scan/new/$A" && test ! -e "$Q/quarantine/new/$A"
 ok $? "the message moved from queue/quarantine to queue/scan"
 is "$(envof "$Q/scan/new/$A")" "$(envof "$T/A.held" | grep -v -e '^verdict ' \
-    -e '^viruses ' -e '^scanned ' -e '^quarantine ')" \
+    -e '^viruses ' -e '^found ' -e '^scanned ' -e '^quarantine ')" \
     "the scan keys are gone, the rest of the envelope is as it was"
 msgof "$Q/scan/new/$A" >"$T/A.msg.new"
 msgof "$T/A.held" >"$T/A.msg.old"

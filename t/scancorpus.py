@@ -198,8 +198,8 @@ def check_eicar(d, name, src, inp, out, rc, corpus):
         return 'viruses %r' % v
     if s is None or not SCANNED.match(s):
         return 'scanned %r' % s
-    if env != (ienv + b'verdict cleaned\nviruses ' + v + b'\nscanned ' + s +
-               b'\n'):
+    if env != (ienv + b'verdict cleaned\nviruses ' + v + b'\nfound clamav:' +
+               v + b'\nscanned ' + s + b'\n'):
         return 'envelope %r' % env[len(ienv):]
     raw = open(os.path.join(corpus, src), 'rb').read()
     site = eicar_site(raw)
