@@ -111,7 +111,7 @@ envl() { # ID: a spool envelope that says the message was scanned
     -f sender@example.net | tr -d '\r' >"$T/forged.msg"
 { envl 1.1.forged; cat "$T/forged.msg"; } >"$T/forged.spool"
 chmod 644 "$T/forged.spool"
-run_unpriv stamp-status -k "$T/forge/status.key" <"$T/forged.spool" |
+run_unpriv stamp-status -k "$T/forge/status.key" <"$T/forged.spool" 2>/dev/null |
     sed '1,/^$/d' >"$T/forged.out"
 grep -q '^X-Mailward-Status:' "$T/forged.out"
 ok $? "a sender stamps a message with a key of its own"
