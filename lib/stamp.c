@@ -241,15 +241,33 @@ make(struct sa *out, const struct stamp_in *in, const char *msg, size_t n,
 }
 
 int
-stamp_apply(struct sa *out, const struct stamp_in *in, const char *msg,
-    size_t n, size_t *removed)
+stamp_strip(struct sa *out, const char *msg, size_t n, size_t *removed)
 {
 	struct hdr	 h;
 	struct hdr_field f;
+	size_t		 from = 0;
+
+	*removed = 0;
+	hdr_init(&h, msg, n);
+	while (hdr_next(&h, &f) == HDR_FIELD) {
+		if (!hdr_nameis(&f, STAMP_NAME))
+			continue;
+		if (sa_catb(out, msg + from, f.off - from) == -1)
+			return -1;
+		from = f.off + f.len;
+		(*removed)++;
+	}
+	return sa_catb(out, msg + from, n - from);
+}
+
+int
+stamp_apply(struct sa *out, const struct stamp_in *in, const char *msg,
+    size_t n, size_t *removed)
+{
 	struct stamp	 st;
 	EVP_PKEY	*key = in->key;
 	const char	*lf = n > 0 ? memchr(msg, '\n', n) : NULL;
-	size_t		 start = out->len, from = 0;
+	size_t		 start = out->len;
 	int		 r;
 
 	*removed = 0;
@@ -258,16 +276,7 @@ stamp_apply(struct sa *out, const struct stamp_in *in, const char *msg,
 		return STAMP_MALFORMED;
 	r = make(out, in, msg, n, lf != NULL && lf > msg && lf[-1] == '\r' ?
 	    "\r\n" : "\n");
-	hdr_init(&h, msg, n);
-	while (r == STAMP_VALID && hdr_next(&h, &f) == HDR_FIELD) {
-		if (!hdr_nameis(&f, STAMP_NAME))
-			continue;
-		if (sa_catb(out, msg + from, f.off - from) == -1)
-			r = STAMP_ERROR;
-		from = f.off + f.len;
-		(*removed)++;
-	}
-	if (r == STAMP_VALID && sa_catb(out, msg + from, n - from) == -1)
+	if (r == STAMP_VALID && stamp_strip(out, msg, n, removed) == -1)
 		r = STAMP_ERROR;
 	/* it must verify: our field may take the section over a cap */
 	if (r == STAMP_VALID && (r = stamp_verify(&st, out->s + start,

@@ -89,6 +89,9 @@ int	stamp_engine(struct sa *, const char *, size_t);
  * that no "scanned" value may hold (a control byte, NUL). */
 int	stamp_unengine(struct sa *, const char *);
 
+/* out += msg without its status fields; *removed counts those.  0, or
+ * -1 (ENOMEM). */
+int	stamp_strip(struct sa *, const char *, size_t, size_t *);
 /* out = the new status field + msg without its status fields; *removed
  * counts those.  VALID, MALFORMED (header caps), ERROR. */
 int	stamp_apply(struct sa *, const struct stamp_in *, const char *,
@@ -107,6 +110,11 @@ EVP_PKEY *stamp_keynew(void);
 /* PEM: PKCS#8 private key (priv) or SubjectPublicKeyInfo; Ed25519 only;
  * NULL with EINVAL otherwise.  Never asks for a passphrase. */
 EVP_PKEY *stamp_keyparse(const char *, size_t, int);
+/* Public keys from path, a PEM file or a directory whose NAME.pub files
+ * (not starting with a dot) are all read, into keys[*n..max-1]; *n
+ * counts them.  0, or -1 with "PATH: reason" appended to err. */
+int	stamp_pubload(const char *, EVP_PKEY **, size_t, size_t *,
+	    struct sa *);
 /* Append the key's PEM to an empty sa; wipe it with stamp_wipe(). */
 int	stamp_keypem(EVP_PKEY *, int, struct sa *);
 /* First 16 hex digits of SHA-256 of the raw public key, NUL-ended. */

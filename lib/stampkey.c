@@ -2,9 +2,14 @@
 /* stampkey.c: Ed25519 keys, key ids and signatures for stamp.h. */
 #include "sysdeps.h"
 
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/buffer.h>
@@ -174,4 +179,90 @@ stamp_wipe(struct sa *s)
 	if (s->s != NULL)
 		OPENSSL_cleanse(s->s, s->a);
 	sa_free(s);
+}
+
+/* one public key file into keys[*n] */
+static int
+stamp_pubfile(const char *fn, EVP_PKEY **keys, size_t max, size_t *n,
+    struct sa *err)
+{
+	struct sa	 pem = SA_ZERO;
+	struct stat	 st;
+	ssize_t		 r = 0;
+	int		 fd;
+
+	if (*n == max) {
+		(void)sa_catf(err, "%s: more than %zu public keys", fn, max);
+		errno = E2BIG;
+		return -1;
+	}
+	if ((fd = open(fn, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1 ||
+	    fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    sa_ready(&pem, STAMP_MAXKEY + 1) == -1) {
+		(void)sa_catf(err, "%s: %s", fn, fd != -1 &&
+		    !S_ISREG(st.st_mode) ? "not a regular file" :
+		    strerror(errno));
+		if (fd != -1)
+			(void)close(fd);
+		sa_free(&pem);
+		return -1;
+	}
+	while (pem.len <= STAMP_MAXKEY && (r = read(fd, pem.s + pem.len,
+	    STAMP_MAXKEY + 1 - pem.len)) != 0) {
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			break;
+		pem.len += (size_t)r;
+	}
+	(void)close(fd);
+	if (r == -1 || pem.len > STAMP_MAXKEY ||
+	    (keys[*n] = stamp_keyparse(pem.s, pem.len, 0)) == NULL) {
+		(void)sa_catf(err, "%s: %s", fn, r == -1 ? strerror(errno) :
+		    pem.len > STAMP_MAXKEY ? "too large for a key" :
+		    "not an Ed25519 PEM public key (SubjectPublicKeyInfo)");
+		sa_free(&pem);
+		errno = EINVAL;
+		return -1;
+	}
+	(*n)++;
+	sa_free(&pem);
+	return 0;
+}
+
+int
+stamp_pubload(const char *path, EVP_PKEY **keys, size_t max, size_t *n,
+    struct sa *err)
+{
+	struct sa	 fn = SA_ZERO;
+	struct dirent	*d;
+	DIR		*dir;
+	size_t		 len;
+	int		 r = 0;
+
+	if ((dir = opendir(path)) == NULL) {
+		if (errno == ENOTDIR)
+			return stamp_pubfile(path, keys, max, n, err);
+		(void)sa_catf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (r == 0 && (errno = 0, d = readdir(dir)) != NULL) {
+		len = strlen(d->d_name);
+		if (d->d_name[0] == '.' || len < 5 ||
+		    strcmp(d->d_name + len - 4, ".pub") != 0)
+			continue;
+		fn.len = 0;
+		if (sa_catf(&fn, "%s/%s", path, d->d_name) == -1 ||
+		    sa_0(&fn) == -1)
+			r = -1;
+		else
+			r = stamp_pubfile(fn.s, keys, max, n, err);
+	}
+	if (r == 0 && errno != 0) {
+		(void)sa_catf(err, "%s: %s", path, strerror(errno));
+		r = -1;
+	}
+	(void)closedir(dir);
+	sa_free(&fn);
+	return r;
 }

@@ -125,9 +125,9 @@ readkey(int fd, struct sa *out)
 	return 0;
 }
 
-/* One PEM key from fn; a private key must be ours alone. */
+/* The private PEM key in fn, which must be ours alone. */
 static EVP_PKEY *
-loadkey(const char *fn, int priv)
+loadpriv(const char *fn)
 {
 	struct sa	 pem = SA_ZERO;
 	struct stat	 st;
@@ -140,57 +140,18 @@ loadkey(const char *fn, int priv)
 		die("unable to stat key", fn, strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		die("unable to use key", fn, "not a regular file");
-	if (priv && (st.st_mode & 077) != 0)
+	if ((st.st_mode & 077) != 0)
 		die("refusing key", fn, "group or others have access "
 		    "(chmod 0600 or 0400)");
 	if (readkey(fd, &pem) == -1)
 		die("unable to read key", fn, strerror(errno));
 	(void)close(fd);
-	k = stamp_keyparse(pem.s, pem.len, priv);
+	k = stamp_keyparse(pem.s, pem.len, 1);
 	stamp_wipe(&pem);
 	if (k == NULL)
-		die("unable to load key", fn, priv ? "not an unencrypted "
-		    "Ed25519 PKCS#8 PEM private key" : "not an Ed25519 PEM "
-		    "public key (SubjectPublicKeyInfo)");
+		die("unable to load key", fn, "not an unencrypted Ed25519 "
+		    "PKCS#8 PEM private key");
 	return k;
-}
-
-static void
-addkey(const char *fn)
-{
-	if (g.nkeys == MAXKEYS)
-		die("unable to load key", fn, "more than 64 public keys");
-	g.keys[g.nkeys++] = loadkey(fn, 0);
-}
-
-/* -K: a key file, or every NAME.pub in a directory */
-static void
-loadpub(const char *arg)
-{
-	struct dirent	*d;
-	DIR		*dir;
-	size_t		 n;
-
-	if ((dir = opendir(arg)) == NULL) {
-		if (errno != ENOTDIR)
-			die("unable to open", arg, strerror(errno));
-		addkey(arg);
-		return;
-	}
-	while ((errno = 0, d = readdir(dir)) != NULL) {
-		n = strlen(d->d_name);
-		if (d->d_name[0] == '.' || n < 5 ||
-		    strcmp(d->d_name + n - 4, ".pub") != 0)
-			continue;
-		g.fn.len = 0;
-		if (sa_cats(&g.fn, arg) == -1 || sa_catc(&g.fn, '/') == -1 ||
-		    sa_cats(&g.fn, d->d_name) == -1 || sa_0(&g.fn) == -1)
-			die_nomem();
-		addkey(g.fn.s);
-	}
-	if (errno != 0)
-		die("unable to read directory", arg, strerror(errno));
-	(void)closedir(dir);
 }
 
 static void
@@ -311,7 +272,7 @@ sign(void)
 	time_t		 now;
 	int		 r;
 
-	in.key = g.priv = loadkey(g.privfn, 1);
+	in.key = g.priv = loadpriv(g.privfn);
 	if (stamp_keyid(in.key, kid) == -1)
 		die("unable to use key", g.privfn, why());
 	if ((r = readinput(&msg, &len)) != MW_OK ||
@@ -340,10 +301,16 @@ sign(void)
 static void
 loadkeys(void)
 {
-	size_t	 i;
+	struct sa	 err = SA_ZERO;
+	size_t		 i;
 
 	for (i = 0; i < g.nkeyarg; i++)
-		loadpub(g.keyarg[i]);
+		if (stamp_pubload(g.keyarg[i], g.keys, MAXKEYS, &g.nkeys,
+		    &err) == -1) {
+			(void)sa_0(&err);
+			die("unable to load keys", NULL, err.s != NULL ? err.s :
+			    strerror(errno));
+		}
 	if (g.nkeys == 0)
 		die("unable to load keys", NULL, "no NAME.pub in the -K "
 		    "directories");

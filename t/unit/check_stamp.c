@@ -194,6 +194,55 @@ START_TEST(stamp_engine_cap)
 }
 END_TEST
 
+/* stamp_unengine undoes stamp_engine; bad escapes are refused */
+START_TEST(stamp_unengine_inverse)
+{
+	static const char *const ok[] = {
+		"clamav/1.4.6/27000.1.2",
+		"clamav/1.4.6/0.0.7 clamd/1.4.6/0 exec/ClamAV_1.4.6/x=y;z",
+	};
+	static const char *const bad[] = { "a%", "a%4", "a%zz", "a%0A",
+	    "a%7F", "a%4a" };
+	struct sa	 e = SA_ZERO, back = SA_ZERO;
+	size_t		 i;
+
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		e.len = back.len = 0;
+		ck_assert_int_eq(stamp_engine(&e, ok[i], strlen(ok[i])), 0);
+		ck_assert_int_eq(sa_0(&e), 0);
+		ck_assert_int_eq(stamp_unengine(&back, e.s), 0);
+		ck_assert_uint_eq(back.len, strlen(ok[i]));
+		ck_assert_mem_eq(back.s, ok[i], back.len);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		back.len = 0;
+		ck_assert_int_eq(stamp_unengine(&back, bad[i]), -1);
+		ck_assert_uint_eq(back.len, 0);
+	}
+	sa_free(&e);
+	sa_free(&back);
+}
+END_TEST
+
+/* stamp_strip drops every status field, in any case, and only those */
+START_TEST(stamp_strip_fields)
+{
+	static const char	 in[] = "X-Mailward-Status: v=1; a\n\tb\n"
+	    "From: a@b\nx-mailward-status: forged\nSubject: s\n\n"
+	    "X-Mailward-Status: in the body\n";
+	static const char	 want[] = "From: a@b\nSubject: s\n\n"
+	    "X-Mailward-Status: in the body\n";
+	struct sa		 out = SA_ZERO;
+	size_t			 removed;
+
+	ck_assert_int_eq(stamp_strip(&out, in, sizeof in - 1, &removed), 0);
+	ck_assert_uint_eq(removed, 2);
+	ck_assert_uint_eq(out.len, sizeof want - 1);
+	ck_assert_mem_eq(out.s, want, out.len);
+	sa_free(&out);
+}
+END_TEST
+
 /* --- keys --- */
 
 static const unsigned char rfc8032[32] = {	/* RFC 8032 7.1, TEST 1 */
@@ -935,6 +984,8 @@ main(void)
 	tcase_add_loop_test(tc, stamp_engine_table, 0,
 	    sizeof engines / sizeof engines[0]);
 	tcase_add_test(tc, stamp_engine_cap);
+	tcase_add_test(tc, stamp_unengine_inverse);
+	tcase_add_test(tc, stamp_strip_fields);
 	tcase_add_test(tc, stamp_key_pem);
 	tcase_add_test(tc, stamp_golden);
 	tcase_add_loop_test(tc, stamp_roundtrip, 0,
