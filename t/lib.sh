@@ -47,6 +47,23 @@
 #                             stopped at EXIT
 #   stop_clamd                stop it now (SIGTERM, then wait)
 #   clamd_ping SOCKET         true if a clamd answers PING there
+#   dovecot_bin               print Debian's dovecot (false if none)
+#   start_dovecot DIR USER:MAILDIR...
+#                             Debian's Dovecot 2.3, all of it in DIR
+#                             (config DIR/dovecot.conf, users
+#                             DIR/passwd, log DIR/dovecot.log, base_dir
+#                             DIR/run, state_dir DIR/state), on
+#                             127.0.0.1 only: IMAP on $DOVECOT_IMAP,
+#                             POP3 on $DOVECOT_POP3, LMTP on the socket
+#                             $DOVECOT_LMTP = DIR/lmtp and on TCP
+#                             $DOVECOT_LMTP_PORT; no TLS, plain-text
+#                             LOGIN/USER allowed; each USER (lower case,
+#                             the login and LMTP name) has the password
+#                             pw-USER and its INBOX in MAILDIR (its home),
+#                             read as the Maildir's owner when root, as
+#                             ourselves when not; waits until IMAP
+#                             answers; $dovecot_pid; stopped at EXIT
+#   stop_dovecot              stop it now (SIGTERM, then wait)
 #
 # PATH starts with $MW_BUILD/bin and /libexec.  When root and the build
 # tree is not reachable by other users, mkhome (and run_unpriv after it)
@@ -380,5 +397,178 @@ EOF
 stop_clamd() {
 	kill -TERM "$clamd_pid" 2>/dev/null
 	wait "$clamd_pid" 2>/dev/null
+	return 0
+}
+
+dovecot_bin() {
+	_p=$(command -v dovecot 2>/dev/null) || _p=/usr/sbin/dovecot
+	[ -x "$_p" ] && echo "$_p"
+}
+
+# _mw_imap_ok PORT: true if an IMAP server greets "* OK" there
+_mw_imap_ok() {
+	"$PYTHON" -c '
+import socket, sys
+try:
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), 2)
+    sys.exit(0 if s.recv(64).startswith(b"* OK") else 1)
+except OSError:
+    sys.exit(1)' "$1"
+}
+
+# _mw_alive PID: true while PID runs (a zombie does not)
+_mw_alive() {
+	kill -0 "$1" 2>/dev/null || return 1
+	read -r _s <"/proc/$1/stat" 2>/dev/null || return 0
+	_s=${_s##*) }
+	[ "${_s%% *}" != Z ]
+}
+
+# up, or dead (then the wait is over: start_dovecot tells which)
+_mw_dovecot_settled() {
+	! _mw_alive "$dovecot_pid" || _mw_imap_ok "$DOVECOT_IMAP"
+}
+
+# _mw_dovecot_users DIR USER:MAILDIR...: DIR/passwd, Dovecot's
+# passwd-file: user, password, uid, gid, gecos, home (the Maildir)
+_mw_dovecot_users() {
+	_d=$1
+	shift
+	: >"$_d/passwd" || return 1
+	for _a; do
+		_n=${_a%%:*}
+		_m=${_a#*:}
+		case $_m in /*) ;; *) _m=$PWD/$_m ;; esac
+		if [ "$(id -u)" -eq 0 ]; then
+			_o=$(stat -c %u:%g "$_m") || return 1
+		else
+			_o=$(id -u):$(id -g)
+		fi
+		if [ "${_o%%:*}" -eq 0 ]; then
+			diag "start_dovecot: $_m is root's (Dovecot reads" \
+			    "mail as its owner, never as root)"
+			return 1
+		fi
+		printf '%s:{PLAIN}pw-%s:%s::%s::\n' "$_n" "$_n" "$_o" "$_m" \
+		    >>"$_d/passwd" || return 1
+	done
+}
+
+# _mw_dovecot_conf DIR: DIR/dovecot.conf for start_dovecot
+_mw_dovecot_conf() {
+	# as root, the Debian package's users dovecot and dovenull run the
+	# internal and login processes; as anyone else, we run them all
+	_u=
+	_c=
+	if [ "$(id -u)" -ne 0 ]; then
+		_u="default_internal_user = $(id -un)
+default_internal_group = $(id -gn)
+default_login_user = $(id -un)"
+		_c="chroot ="
+	fi
+	cat >"$1/dovecot.conf" <<EOF
+# a private Dovecot for the tests (start_dovecot, t/lib.sh)
+base_dir = $1/run
+state_dir = $1/state
+instance_name = mwtest-dovecot
+protocols = imap pop3 lmtp
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_failure_delay = 0
+log_path = $1/dovecot.log
+log_timestamp = "%Y-%m-%d %H:%M:%S "
+$_u
+first_valid_uid = 1
+first_valid_gid = 1
+mail_location = maildir:~
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $1/passwd
+}
+userdb {
+  driver = passwd-file
+  args = username_format=%u $1/passwd
+}
+service anvil {
+  $_c
+}
+service imap-login {
+  $_c
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $DOVECOT_IMAP
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service pop3-login {
+  $_c
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = $DOVECOT_POP3
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+service lmtp {
+  unix_listener $DOVECOT_LMTP {
+    mode = 0666
+  }
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = $DOVECOT_LMTP_PORT
+  }
+}
+EOF
+}
+
+start_dovecot() {
+	mktemp_T
+	_d=$1
+	shift
+	case $_d in /*) ;; *) _d=$PWD/$_d ;; esac
+	_b=$(dovecot_bin) || { diag "start_dovecot: no dovecot"; return 1; }
+	_v=$("$_b" --version 2>/dev/null)
+	case $_v in
+	2.3.*) ;;
+	*)
+		diag "start_dovecot: a Dovecot 2.3 configuration," \
+		    "for Dovecot '$_v'"
+		return 1 ;;
+	esac
+	mkdir -p "$_d/run" "$_d/state" || exit 1
+	_mw_dovecot_users "$_d" "$@" || return 1
+	DOVECOT_IMAP=$(free_port)
+	DOVECOT_POP3=$DOVECOT_IMAP
+	DOVECOT_LMTP_PORT=$DOVECOT_IMAP
+	while [ "$DOVECOT_POP3" = "$DOVECOT_IMAP" ]; do
+		DOVECOT_POP3=$(free_port)
+	done
+	while [ "$DOVECOT_LMTP_PORT" = "$DOVECOT_IMAP" ] ||
+	    [ "$DOVECOT_LMTP_PORT" = "$DOVECOT_POP3" ]; do
+		DOVECOT_LMTP_PORT=$(free_port)
+	done
+	DOVECOT_LMTP=$_d/lmtp
+	_mw_dovecot_conf "$_d" || exit 1
+	"$_b" -F -c "$_d/dovecot.conf" >>"$_d/dovecot.out" 2>&1 &
+	dovecot_pid=$!
+	kill_at_exit $dovecot_pid
+	if wait_for _mw_dovecot_settled && _mw_alive "$dovecot_pid" &&
+	    _mw_imap_ok "$DOVECOT_IMAP"; then
+		return 0
+	fi
+	diag "start_dovecot: no IMAP on 127.0.0.1:$DOVECOT_IMAP"
+	cat "$_d/dovecot.out" "$_d/dovecot.log" 2>/dev/null | tail -n 20 |
+	    sed 's/^/# /' >&2
+	return 1
+}
+
+stop_dovecot() {
+	kill -TERM "$dovecot_pid" 2>/dev/null
+	wait "$dovecot_pid" 2>/dev/null
 	return 0
 }
