@@ -43,14 +43,14 @@ route_port(const char *s, size_t n, struct route *r)
 
 /* host[:port], [address][:port] or origin[:port]; NULL or the reason */
 static const char *
-route_nexthop(const char *s, size_t n, struct route *r)
+route_nexthop(const char *s, size_t n, unsigned int dflt, struct route *r)
 {
 	const char	*colon, *end;
 	unsigned char	 ab[16];
 	size_t		 hl;
 	int		 fam;
 
-	r->port = 25;
+	r->port = dflt;
 	if (s[0] == '[') {
 		if ((end = memchr(s, ']', n)) == NULL)
 			return "no ] after the address";
@@ -80,6 +80,42 @@ route_nexthop(const char *s, size_t n, struct route *r)
 	    r) == -1)
 		return "port not a number in 1..65535";
 	return NULL;
+}
+
+/* After "lmtp:": /path, host[:port] or [address][:port]. */
+static const char *
+route_lmtp(const char *s, size_t n, struct route *r)
+{
+	const char	*why;
+
+	r->lmtp = 1;
+	if (n == 0)
+		return "lmtp: needs a host or a socket path";
+	if (s[0] == '/') {
+		if (n >= ROUTE_MAXSOCK)
+			return "socket path too long";
+		memcpy(r->sock, s, n);
+		r->sock[n] = '\0';
+		return NULL;
+	}
+	if (memchr(s, '/', n) != NULL)
+		return "a socket path must be absolute";
+	if ((why = route_nexthop(s, n, ROUTE_LMTPPORT, r)) != NULL)
+		return why;
+	return r->origin ? "origin is not an LMTP next hop" : NULL;
+}
+
+/* lmtp:... but not "lmtp:PORT", the host named lmtp */
+static int
+route_islmtp(const char *s, size_t n)
+{
+	size_t	 i;
+
+	if (n < 5 || !sa_caseeqb(s, "lmtp:", 5))
+		return 0;
+	for (i = 5; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		;
+	return n == 5 || i < n;
 }
 
 static const char *
@@ -130,12 +166,19 @@ route_line(struct routes *rs, const struct field *f, size_t nf,
 	memset(r, 0, sizeof *r);
 	if (nf < 2 || nf > 3)
 		return "expected DOMAIN NEXTHOP [tls=require]";
-	if ((why = route_domain(f[0].s, f[0].n, r)) != NULL ||
-	    (why = route_nexthop(f[1].s, f[1].n, r)) != NULL)
+	if ((why = route_domain(f[0].s, f[0].n, r)) != NULL)
+		return why;
+	if (route_islmtp(f[1].s, f[1].n))
+		why = route_lmtp(f[1].s + 5, f[1].n - 5, r);
+	else
+		why = route_nexthop(f[1].s, f[1].n, 25, r);
+	if (why != NULL)
 		return why;
 	if (nf == 3) {
 		if (f[2].n != 11 || memcmp(f[2].s, "tls=require", 11) != 0)
 			return "unknown option (only tls=require)";
+		if (r->sock[0] != '\0')
+			return "tls=require needs a TCP next hop";
 		r->tlsreq = 1;
 	}
 	for (i = 0; i < rs->n; i++)

@@ -188,11 +188,11 @@ smtpc_ehlo(struct smtpc *c, const char *helo)
 
 	c->ext = 0;
 	c->size = 0;
-	if (smtpc_line(c, "EHLO ", helo) != SMTPC_OK ||
+	if (smtpc_line(c, c->lmtp ? "LHLO " : "EHLO ", helo) != SMTPC_OK ||
 	    smtpc_flush(c) != SMTPC_OK)
 		return SMTPC_IOERR;
 	r = smtpc_broke(c, smtpc_read1(c, 1));
-	if (r < 500) {
+	if (r < 500 || c->lmtp) {	/* LMTP has no HELO */
 		if (r < 200 || r >= 300)
 			c->ext = 0;
 		return r;
@@ -377,6 +377,24 @@ smtpc_envelope(struct smtpc *c, struct smtpc_rcpt *r, size_t n)
 	return code == 354 && ok == 0 ? -354 : code;
 }
 
+/* LMTP (RFC 2033 4.2): after the data, a reply for each recipient
+ * accepted at RCPT, in RCPT order; each is that recipient's answer. */
+static int
+smtpc_lmtpdata(struct smtpc *c, struct smtpc_rcpt *r, size_t n)
+{
+	size_t	 i;
+	int	 code;
+
+	for (i = 0; i < n; i++) {
+		if (r[i].code < 200 || r[i].code > 299)
+			continue;
+		if ((code = smtpc_rcptreply(c, &r[i])) < 0)
+			return code;
+		r[i].final = 1;
+	}
+	return SMTPC_OK;
+}
+
 static int
 smtpc_send1(struct smtpc *c, const char *from, size_t fromlen,
     const char *msg, size_t msglen, struct smtpc_rcpt *r, size_t n)
@@ -387,6 +405,7 @@ smtpc_send1(struct smtpc *c, const char *from, size_t fromlen,
 
 	for (i = 0; i < n; i++) {
 		r[i].code = 0;
+		r[i].final = 0;
 		r[i].reply.len = 0;
 		utf8 |= smtpc_has8bit(r[i].addr, r[i].len);
 	}
@@ -404,6 +423,8 @@ smtpc_send1(struct smtpc *c, const char *from, size_t fromlen,
 		if (bio_put(c->out, ".\r\n", 3) == -1 ||
 		    smtpc_flush(c) != SMTPC_OK)
 			return SMTPC_IOERR;
+		if (c->lmtp)	/* a reply per accepted RCPT: none */
+			return SMTPC_OK;
 		code = smtpc_read(c);
 		return code < 0 ? code : SMTPC_OK;
 	}
@@ -411,6 +432,8 @@ smtpc_send1(struct smtpc *c, const char *from, size_t fromlen,
 		return code < 0 ? code : SMTPC_OK;
 	if (smtpc_data(c->out, msg, msglen) == -1 || smtpc_flush(c) != SMTPC_OK)
 		return SMTPC_IOERR;
+	if (c->lmtp)
+		return smtpc_lmtpdata(c, r, n);
 	if ((code = smtpc_read(c)) < 0)
 		return code;
 	return smtpc_setall(c, r, n, 1);
@@ -427,7 +450,8 @@ smtpc_send(struct smtpc *c, const char *from, size_t fromlen,
 	/* lost before the end: an accepted RCPT is no delivery */
 	if (res < 0)
 		for (i = 0; i < n; i++)
-			if (r[i].code >= 200 && r[i].code <= 299)
+			if (r[i].code >= 200 && r[i].code <= 299 &&
+			    !r[i].final)
 				r[i].code = 0;
 	return res;
 }

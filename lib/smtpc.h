@@ -14,6 +14,12 @@
  * server's SIZE is refused before anything is sent (552 5.3.4).  Each
  * recipient gets its own code and reply.
  *
+ * With c->lmtp set the dialogue is LMTP (RFC 2033): LHLO instead of EHLO
+ * (and no HELO), and after the data one reply for each recipient that
+ * RCPT accepted, in RCPT order, each that recipient's answer (its
+ * `final' is set).  When the connection is lost, a recipient accepted
+ * at RCPT whose own final reply has not come gets code 0, as in SMTP.
+ *
  * Negative results: SMTPC_IOERR (errno: a timeout is ETIMEDOUT),
  * SMTPC_EOF (connection closed), SMTPC_PROTO (a malformed reply or one
  * over the caps): the connection is then unusable, c->broken is set
@@ -48,6 +54,7 @@ struct smtpc {
 	struct bio		*out;
 	unsigned int		 ext;	/* SMTPC_* offered in the EHLO reply */
 	unsigned long long	 size;	/* the server's SIZE, 0 = none */
+	int			 lmtp;	/* speak LMTP: set after smtpc_init */
 	int			 code;	/* of the last reply */
 	int			 broken; /* an I/O or protocol error: no QUIT */
 	struct sa		 reply;	/* "CODE text text ..." */
@@ -58,6 +65,7 @@ struct smtpc_rcpt {
 	const char	*addr;		/* without <> */
 	size_t		 len;
 	int		 code;		/* 0: no answer (connection lost) */
+	int		 final;		/* LMTP: code is its own DATA reply */
 	struct sa	 reply;
 };
 

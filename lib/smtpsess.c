@@ -2,6 +2,9 @@
 /* smtpsess.c: one SMTP delivery session with one address; see smtpsess.h. */
 #include "sysdeps.h"
 
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,7 +127,8 @@ smtpsess_hello(struct smtpsess *s, struct smtpc *c)
 		    NULL);
 		return SMTPSESS_NEXT;
 	}
-	if (s->usetls && (c->ext & SMTPC_STARTTLS) &&
+	if (s->usetls && s->addr->ss.ss_family != AF_UNIX &&
+	    (c->ext & SMTPC_STARTTLS) &&
 	    (code = smtpc_cmd(c, "STARTTLS")) == 220 &&
 	    (code = smtpsess_tls(s, c)) != 0)
 		return code;
@@ -146,14 +150,19 @@ int
 smtpsess_run(struct smtpsess *s, const struct dns_addr *a, const char *from,
     size_t fl, const char *msg, size_t ml, struct smtpc_rcpt *r, size_t n)
 {
-	struct bio	 in, out;
-	struct smtpc	 c;
-	int		 fd, res;
+	const struct sockaddr_un *sun = (const void *)&a->ss;
+	struct bio		 in, out;
+	struct smtpc		 c;
+	int			 fd, res;
 
 	s->addr = a;
 	s->tlsup = 0;
-	snprintf(s->relay, sizeof s->relay, "%s[%s]:%u", a->host, a->ip,
-	    a->port);
+	if (a->ss.ss_family == AF_UNIX)
+		snprintf(s->relay, sizeof s->relay, "%.*s",
+		    (int)sizeof sun->sun_path, sun->sun_path);
+	else
+		snprintf(s->relay, sizeof s->relay, "%s[%s]:%u", a->host,
+		    a->ip, a->port);
 	fd = smtpc_connect((const struct sockaddr *)(const void *)&a->ss,
 	    a->sslen, s->tconnect);
 	if (fd == -1) {
@@ -164,6 +173,7 @@ smtpsess_run(struct smtpsess *s, const struct dns_addr *a, const char *from,
 	bio_init(&out, fd, bio_op_write, s->obuf, s->bufsize);
 	in.timeout = out.timeout = s->tremote;
 	smtpc_init(&c, &in, &out);
+	c.lmtp = s->lmtp;
 	if ((res = smtpsess_hello(s, &c)) == 0)
 		res = smtpsess_mail(s, &c, from, fl, msg, ml, r, n);
 	if (res != SMTPSESS_TLSFAIL)
@@ -173,6 +183,25 @@ smtpsess_run(struct smtpsess *s, const struct dns_addr *a, const char *from,
 	close(fd);
 	smtpc_free(&c);
 	return res;
+}
+
+int
+smtpsess_unixaddr(struct dns_addr *a, const char *path)
+{
+	struct sockaddr_un	 sun;
+	size_t			 n = strlen(path);
+
+	if (n == 0 || n >= sizeof sun.sun_path) {
+		errno = n == 0 ? EINVAL : ENAMETOOLONG;
+		return -1;
+	}
+	memset(a, 0, sizeof *a);
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, n);
+	memcpy(&a->ss, &sun, sizeof sun);
+	a->sslen = sizeof sun;
+	return 0;
 }
 
 void

@@ -1,5 +1,5 @@
 /* ISC license. */
-/* smtpsess.h: one SMTP delivery session with one address.
+/* smtpsess.h: one SMTP (or LMTP) delivery session with one address.
  *
  * smtpsess_run() connects (s->tconnect ms), reads the greeting, says
  * EHLO (HELO), uses STARTTLS when offered and s->usetls is set, and runs
@@ -13,7 +13,11 @@
  * s->tlsreq a next hop without working STARTTLS is SMTPSESS_NEXT.
  * s->sent(), if set, is called after each transaction, once its last
  * reply is in (or the connection is lost), before RSET or QUIT: the
- * moment to commit its results; what QUIT brings changes nothing. */
+ * moment to commit its results; what QUIT brings changes nothing.
+ * With s->lmtp the session speaks LMTP (smtpc.h): each recipient is
+ * answered by its own reply to the end of the data.  The address may be
+ * a unix socket (smtpsess_unixaddr()): s->relay is then its path, and
+ * STARTTLS is never used over it. */
 #ifndef MW_SMTPSESS_H
 #define MW_SMTPSESS_H
 
@@ -39,6 +43,7 @@ struct smtpsess {
 	int			 tremote;	/* ms, per read or write */
 	int			 usetls;
 	int			 tlsreq;
+	int			 lmtp;
 	SSL_CTX			*tlsctx;	/* made on first use */
 	smtpsess_fn		 result;
 	smtpsess_sentfn		 sent;		/* may be NULL */
@@ -54,6 +59,9 @@ struct smtpsess {
 
 int	smtpsess_run(struct smtpsess *, const struct dns_addr *, const char *,
 	    size_t, const char *, size_t, struct smtpc_rcpt *, size_t);
+/* An address for the unix socket at path: 0, or -1 with errno
+ * ENAMETOOLONG (EINVAL if empty). */
+int	smtpsess_unixaddr(struct dns_addr *, const char *);
 void	smtpsess_free(struct smtpsess *);
 
 #endif

@@ -1,15 +1,18 @@
 /* ISC license. */
-/* relay: deliver the messages of queue/outbound by SMTP; see relay(8).
+/* relay: deliver the messages of queue/outbound by SMTP or LMTP; see
+ * relay(8).
  *
  * The parent is a qrun loop: it reads only the envelope block of a
  * message, to count it against the per-destination limit, and forks a
  * child per message.  The child groups the recipients by domain (dlv.h),
  * finds each domain's next hop (control/routes, else DNS) and talks SMTP
- * to it.  The results are committed as soon as a transaction's last
- * reply is in, before QUIT: the delivered recipients leave the spool file
- * at once, and when no recipient is left to try, the failed ones are
- * bounced and the message is removed, or rewritten with the deferred
- * ones (the child then exits 111 so the parent retries it later).
+ * to it, or LMTP (over TCP or a unix socket) where the route says so;
+ * each recipient is settled by its own answer.  The results are
+ * committed as soon as a transaction's last reply is in, before QUIT:
+ * the delivered recipients leave the spool file at once, and when no
+ * recipient is left to try, the failed ones are bounced and the message
+ * is removed, or rewritten with the deferred ones (the child then exits
+ * 111 so the parent retries it later).
  * Bounces are written before the spool file changes: a crash costs at
  * worst a duplicate bounce. */
 #include "sysdeps.h"
@@ -205,6 +208,15 @@ resolve(const struct envelope *e, const struct route *rt, const char *dom,
 
 	if (rt == NULL)
 		return dns_resolve(dom, 25, l, why);
+	if (rt->sock[0] != '\0') {
+		if (smtpsess_unixaddr(&l->a[0], rt->sock) == -1) {
+			if (sa_copys(why, strerror(errno)) == -1)
+				die_nomem();
+			return DNS_TEMP;
+		}
+		l->n = 1;
+		return DNS_OK;
+	}
 	if (!rt->origin)
 		return dns_host(rt->host, rt->port, l, why);
 	if (e->remote.len == 0 || e->remote.len >= sizeof ip ||
@@ -271,6 +283,7 @@ deliver_domain(struct dlv_rcpt *r, size_t n)
 		die_nomem();
 	rt = route_lookup(&g.routes, r[0].dom, r[0].domlen);
 	sess.tlsreq = rt != NULL && rt->tlsreq;
+	sess.lmtp = rt != NULL && rt->lmtp;
 	sess.ctx = r;
 	sess.err.len = 0;
 	sess.relay[0] = '\0';

@@ -6,10 +6,7 @@
 need python3 openssl s6-setuidgid
 plan 8
 
-mktemp_T
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-    -keyout "$T/key.pem" -out "$T/cert.pem" -days 2 -subj /CN=sink.test \
-    >"$T/openssl.out" 2>&1 || { cat "$T/openssl.out" >&2; exit 1; }
+sink_cert
 
 relay_home
 P=$(free_port)

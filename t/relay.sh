@@ -7,12 +7,15 @@
 #                            when root; $RELAY_PID; log in $H/relay.log
 #   relay_stop               SIGTERM and wait; RELAY_RC = its exit status
 #   relay_log                the log so far
-#   sink_start NAME PORT [OPTS...]   t/smtpsink.py recording into $T/NAME
+#   sink_start NAME PORT [OPTS...]   t/smtpsink.py recording into $T/NAME;
+#                            a PORT starting with / is a unix socket
 #   sink_count NAME          messages the sink NAME recorded
 #   sink_atleast NAME N      true once it recorded N (for wait_for)
 #   sink_grep NAME RE        the first recorded file of NAME matching RE
 #   spool_msg ID FROM RCPT...        message on stdin into queue/outbound
 #                            ($SPOOL_TIME overrides the arrival time)
+#   sink_cert                $T/cert.pem and $T/key.pem: a self-signed
+#                            certificate for the sinks' STARTTLS
 #   body_of FILE             the data part of a sink file
 #   newid                    ID = a fresh queue id
 
@@ -55,10 +58,17 @@ sink_start() {
 	_p=$2
 	shift 2
 	mkdir -p "$T/$_n"
-	(cd "$T/$_n" && exec "$PYTHON" "$MW_SRC/t/smtpsink.py" -p "$_p" \
+	case $_p in
+	/*) set -- -u "$_p" "$@" ;;
+	*) set -- -p "$_p" "$@" ;;
+	esac
+	(cd "$T/$_n" && exec "$PYTHON" "$MW_SRC/t/smtpsink.py" \
 	    -d "$T/$_n" "$@") 2>>"$T/$_n.log" &
 	_mw_track "$T/$_n" $!
-	wait_port "$_p"
+	case $_p in
+	/*) wait_for test -S "$_p" ;;
+	*) wait_port "$_p" ;;
+	esac
 }
 
 sink_count() { spool_count "$T/$1"; }
@@ -86,6 +96,14 @@ spool_msg() {
 		cat
 	} >"$H/queue/outbound/tmp/$_id" &&
 	    mv "$H/queue/outbound/tmp/$_id" "$H/queue/outbound/new/$_id"
+}
+
+sink_cert() {
+	mktemp_T
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	    -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 2 \
+	    -subj /CN=sink.test >"$T/openssl.out" 2>&1 ||
+	    { cat "$T/openssl.out" >&2; exit 1; }
 }
 
 body_of() { sed '1,/^$/d' "$1"; }

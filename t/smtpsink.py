@@ -2,12 +2,14 @@
 # ISC license.
 # t/smtpsink.py: a small SMTP server for the relay tests (standard library).
 #
-#   smtpsink.py -p PORT -d DIR [--reject ADDR]... [--tempfail ADDR]...
-#               [--tls CERT KEY] [--no-pipelining] [--size N]
-#               [--quit reply|hang|drop]
+#   smtpsink.py (-p PORT | -u SOCKET) -d DIR [--reject ADDR]...
+#               [--tempfail ADDR]... [--tls CERT KEY] [--no-pipelining]
+#               [--size N] [--quit reply|hang|drop]
+#               [--lmtp [--replies FILE] [--drop-after N]]
 #
-# Listens on 127.0.0.1:PORT and records every accepted message as the file
-# DIR/new/N (written to DIR/tmp first, then renamed):
+# Listens on 127.0.0.1:PORT, or on the unix socket SOCKET (mode 0666),
+# and records every accepted message as the file DIR/new/N (written to
+# DIR/tmp first, then renamed):
 #
 #   mail <FROM>
 #   rcpt <TO>            one line per accepted recipient
@@ -21,6 +23,14 @@
 # QUIT unanswered until the client closes, --quit drop closes at once;
 # either logs "sink: quit seen" first.  Each connection is logged as one
 # line on stderr.  Stops on SIGTERM.
+#
+# --lmtp speaks LMTP (RFC 2033): LHLO (EHLO and HELO get 500), and after
+# the data one reply for each accepted recipient, in RCPT order.  FILE,
+# read again at the end of each message, has lines "ADDR CODE TEXT":
+# the reply for ADDR; any other recipient gets "250 2.0.0 <ADDR>
+# delivered".  The file records the recipients answered 2xx (none: no
+# file).  --drop-after N closes the connection after N of those replies,
+# logging "sink: dropped after N".
 
 import argparse
 import os
@@ -36,7 +46,9 @@ lock = threading.Lock()
 
 def options():
     p = argparse.ArgumentParser(description="SMTP sink for tests")
-    p.add_argument("-p", "--port", type=int, required=True)
+    w = p.add_mutually_exclusive_group(required=True)
+    w.add_argument("-p", "--port", type=int)
+    w.add_argument("-u", "--unix")
     p.add_argument("-d", "--dir", required=True)
     p.add_argument("--reject", action="append", default=[])
     p.add_argument("--tempfail", action="append", default=[])
@@ -45,7 +57,23 @@ def options():
     p.add_argument("--size", type=int, default=0)
     p.add_argument("--quit", choices=("reply", "hang", "drop"),
                    default="reply")
+    p.add_argument("--lmtp", action="store_true")
+    p.add_argument("--replies")
+    p.add_argument("--drop-after", type=int, default=-1)
     return p.parse_args()
+
+
+def lmtp_replies(a):
+    """ADDR -> "CODE TEXT" from the --replies file, read now."""
+    rs = {}
+    if not a.replies or not os.path.exists(a.replies):
+        return rs
+    with open(a.replies, "rb") as f:
+        for line in f:
+            w = line.split(None, 1)
+            if len(w) == 2:
+                rs[w[0]] = w[1].strip().decode()
+    return rs
 
 
 def record(a, mail, rcpts, tls, helo, data):
@@ -100,8 +128,31 @@ class Handler(socketserver.StreamRequestHandler):
                 line = line[1:]
             buf += line
 
+    def lmtp_data(self, mail, rcpts, helo, d):
+        """The replies after the data: False if the connection dropped."""
+        a = self.server.opts
+        rs = lmtp_replies(a)
+        done = []
+        for i, r in enumerate(rcpts):
+            if i == a.drop_after:
+                if done:
+                    record(a, mail, done, self.tls, helo, d)
+                sys.stderr.write("sink: dropped after %d\n" % i)
+                return False
+            rep = rs.get(r, "250 2.0.0 <%s> delivered" % r.decode())
+            self.reply(rep)
+            if rep.startswith("2"):
+                done.append(r)
+        if done:
+            record(a, mail, done, self.tls, helo, d)
+        return True
+
     def ehlo(self, verb):
         a = self.server.opts
+        if (verb == b"LHLO") != a.lmtp:
+            self.reply("500 5.5.1 %s" % ("LHLO, this is LMTP" if a.lmtp
+                                         else "unknown command"))
+            return
         if verb == b"HELO":
             self.reply("250 sink")
             return
@@ -141,14 +192,15 @@ class Handler(socketserver.StreamRequestHandler):
     def handle(self):
         self.tls = 0
         helo, mail, rcpts, n = b"-", None, [], 0
-        self.reply("220 sink ESMTP")
+        self.reply("220 sink " + ("LMTP" if self.server.opts.lmtp
+                                  else "ESMTP"))
         while True:
             line = self.rfile.readline(4096)
             if not line:
                 break
             verb, _, arg = line.rstrip(b"\r\n").partition(b" ")
             verb = verb.upper()
-            if verb in (b"EHLO", b"HELO"):
+            if verb in (b"EHLO", b"HELO", b"LHLO"):
                 helo, mail, rcpts = arg, None, []
                 self.ehlo(verb)
             elif verb == b"STARTTLS" and self.server.opts.tls:
@@ -165,9 +217,13 @@ class Handler(socketserver.StreamRequestHandler):
                 d = self.data()
                 if d is None:
                     break
-                record(self.server.opts, mail, rcpts, self.tls, helo, d)
                 n += 1
-                self.reply("250 2.0.0 ok %d" % n)
+                if self.server.opts.lmtp:
+                    if not self.lmtp_data(mail, rcpts, helo, d):
+                        break
+                else:
+                    record(self.server.opts, mail, rcpts, self.tls, helo, d)
+                    self.reply("250 2.0.0 ok %d" % n)
                 mail, rcpts = None, []
             elif verb == b"RSET":
                 mail, rcpts = None, []
@@ -186,11 +242,20 @@ class Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
 
 
+class UnixServer(socketserver.ThreadingUnixStreamServer):
+    daemon_threads = True
+
+
 def main():
     a = options()
     for d in ("tmp", "new"):
         os.makedirs(os.path.join(a.dir, d), exist_ok=True)
-    srv = Server(("127.0.0.1", a.port), Handler)
+    if a.unix:
+        mask = os.umask(0o111)  # the socket is 0666 from the start
+        srv = UnixServer(a.unix, Handler)
+        os.umask(mask)
+    else:
+        srv = Server(("127.0.0.1", a.port), Handler)
     srv.opts = a
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:

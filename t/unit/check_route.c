@@ -10,6 +10,9 @@
 #include "sa.h"
 #include "unit.h"
 
+#define PATH106	"run/a/socket/path/of/one/hundred/and/six/bytes/to/be/" \
+		"just/short/enough/for/sun_path/xxxxxxxxxxxxxxxxxxxxxx"
+
 struct parsecase {
 	const char	*text;
 	int		 want;		/* 0 or -1 */
@@ -60,6 +63,38 @@ static const struct parsecase parses[] = {
 	  "twice", 0 },
 	{ "x.example h\r\ny.example k\r\n", 0, NULL, 2 },
 	{ "x.example h\rk\n", -1, "routes line 1: control character", 0 },
+	/* LMTP */
+	{ "x.example lmtp:127.0.0.1:24\ny.example lmtp:/run/dovecot/lmtp\n"
+	  "z.example LMTP:lmtp.example tls=require\n"
+	  ".x.example lmtp:[2001:db8::1]\n", 0, NULL, 4 },
+	{ "x.example lmtp:\n", -1,
+	  "routes line 1: lmtp: needs a host or a socket path", 0 },
+	{ "x.example lmtp:run/lmtp\n", -1,
+	  "routes line 1: a socket path must be absolute", 0 },
+	{ "x.example lmtp:h/x:24\n", -1,
+	  "routes line 1: a socket path must be absolute", 0 },
+	{ "x.example lmtp:/run/lmtp tls=require\n", -1,
+	  "routes line 1: tls=require needs a TCP next hop", 0 },
+	{ "x.example lmtp:origin\n", -1,
+	  "routes line 1: origin is not an LMTP next hop", 0 },
+	{ "x.example lmtp:origin:24\n", -1,
+	  "routes line 1: origin is not an LMTP next hop", 0 },
+	{ "x.example lmtp:h:0\n", -1,
+	  "routes line 1: port not a number in 1..65535", 0 },
+	{ "x.example lmtp:h:\n", -1,
+	  "routes line 1: port not a number in 1..65535", 0 },
+	{ "x.example lmtp:2001:db8::1\n", -1,
+	  "routes line 1: an IPv6 address needs [brackets]", 0 },
+	{ "x.example lmtp:bad_host\n", -1, "routes line 1: not a host name",
+	  0 },
+	{ "x.example lmtp:[x]\n", -1,
+	  "routes line 1: not an IP address in []", 0 },
+	{ "x.example lmtp:99999\n", -1,	/* the host lmtp, a bad port */
+	  "routes line 1: port not a number in 1..65535", 0 },
+	/* 107 bytes of path fit sun_path (108), 108 do not */
+	{ "x.example lmtp:/" PATH106 "\n", 0, NULL, 1 },
+	{ "x.example lmtp:/" PATH106 "x\n", -1,
+	  "routes line 1: socket path too long", 0 },
 };
 
 START_TEST(parse_table)
@@ -87,6 +122,11 @@ static const char routes[] =
     ".example.org     [2001:db8::25]:26 tls=require\n"
     ".b.example.org   192.0.2.9\n"
     "lan.example      origin:2525\n"
+    "box.example      lmtp:/run/dovecot/lmtp\n"
+    "tcp.example      lmtp:192.0.2.24\n"
+    "tls.example      lmtp:[2001:db8::24]:2424 tls=require\n"
+    "old.example      lmtp:2525\n"
+    "plain.example    lmtp\n"
     "*                smart.example.net\n";
 
 struct lookcase {
@@ -95,19 +135,26 @@ struct lookcase {
 	unsigned int	 wantport;
 	int		 wantorigin;
 	int		 wanttls;
+	int		 wantlmtp;
+	const char	*wantsock;
 };
 
 static const struct lookcase looks[] = {
-	{ "example.org", "mx.example.net", 2525, 0, 0 },
-	{ "EXAMPLE.Org", "mx.example.net", 2525, 0, 0 },
-	{ "a.example.org", "2001:db8::25", 26, 0, 1 },
-	{ "x.a.example.org", "2001:db8::25", 26, 0, 1 },
-	{ "c.b.example.org", "192.0.2.9", 25, 0, 0 },	/* longest suffix */
-	{ "b.example.org", "2001:db8::25", 26, 0, 1 },
-	{ "lan.example", "", 2525, 1, 0 },
-	{ "x.lan.example", "smart.example.net", 25, 0, 0 },
-	{ "otherexample.org", "smart.example.net", 25, 0, 0 },
-	{ "org", "smart.example.net", 25, 0, 0 },
+	{ "example.org", "mx.example.net", 2525, 0, 0, 0, "" },
+	{ "EXAMPLE.Org", "mx.example.net", 2525, 0, 0, 0, "" },
+	{ "a.example.org", "2001:db8::25", 26, 0, 1, 0, "" },
+	{ "x.a.example.org", "2001:db8::25", 26, 0, 1, 0, "" },
+	{ "c.b.example.org", "192.0.2.9", 25, 0, 0, 0, "" },	/* longest */
+	{ "b.example.org", "2001:db8::25", 26, 0, 1, 0, "" },
+	{ "lan.example", "", 2525, 1, 0, 0, "" },
+	{ "x.lan.example", "smart.example.net", 25, 0, 0, 0, "" },
+	{ "otherexample.org", "smart.example.net", 25, 0, 0, 0, "" },
+	{ "org", "smart.example.net", 25, 0, 0, 0, "" },
+	{ "box.example", "", 0, 0, 0, 1, "/run/dovecot/lmtp" },
+	{ "tcp.example", "192.0.2.24", 24, 0, 0, 1, "" },
+	{ "tls.example", "2001:db8::24", 2424, 0, 1, 1, "" },
+	{ "old.example", "lmtp", 2525, 0, 0, 0, "" },	/* host lmtp */
+	{ "plain.example", "lmtp", 25, 0, 0, 0, "" },
 };
 
 START_TEST(lookup_table)
@@ -125,6 +172,8 @@ START_TEST(lookup_table)
 	ck_assert_uint_eq(r->port, c->wantport);
 	ck_assert_int_eq(r->origin, c->wantorigin);
 	ck_assert_int_eq(r->tlsreq, c->wanttls);
+	ck_assert_int_eq(r->lmtp, c->wantlmtp);
+	ck_assert_str_eq(r->sock, c->wantsock);
 	route_free(&rs);
 	sa_free(&err);
 }

@@ -172,12 +172,81 @@ static const struct sendcase sends[] = {
 	  "MAIL FROM:<s@x>\r\nRCPT TO:<a@x>\r\nDATA\r\n.\r\n" },
 };
 
+/* LMTP (RFC 2033): one reply per accepted RCPT after the data */
+struct lmtpcase {
+	struct sendcase	 c;
+	int		 wantfinal[MAXR];
+	const char	*wantreply[MAXR];	/* NULL: not checked */
+};
+
+#define MAIL3	MAIL2 "RCPT TO:<c@x>\r\n"
+#define RCPT3	"250 ok\r\n250 ok\r\n250 ok\r\n250 ok\r\n"
+/* three accepted at RCPT, then 250, 450 and 550 after the data */
+#define LMTP3(name, ext) \
+	{ { name, ext, 0, \
+	    RCPT3 "354 go\r\n250 2.0.0 a ok\r\n450 4.2.0 b busy\r\n" \
+	    "550 5.1.1 c unknown\r\n", \
+	    "s@x", { "a@x", "b@x", "c@x" }, HDR, 0, \
+	    SMTPC_OK, { 250, 450, 550 }, NULL, MAIL3 "DATA\r\n" HDRW }, \
+	  { 1, 1, 1 }, { "250 2.0.0 a ok", "450 4.2.0 b busy", \
+	    "550 5.1.1 c unknown" } }
+
+static const struct lmtpcase lmtps[] = {
+	LMTP3("LMTP: 250, 450, 550 after the data", P),
+	LMTP3("LMTP: one at a time", 0),
+	{ { "LMTP: refused at RCPT, no reply after the data", P, 0,
+	    "250 ok\r\n250 ok\r\n550 5.1.1 no\r\n250 ok\r\n354 go\r\n"
+	    "451 4.3.0 a later\r\n250 2.0.0 c ok\r\n",
+	    "s@x", { "a@x", "b@x", "c@x" }, HDR, 0,
+	    SMTPC_OK, { 451, 550, 250 }, NULL, MAIL3 "DATA\r\n" HDRW },
+	  { 1, 0, 1 }, { "451 4.3.0 a later", "550 5.1.1 no",
+	    "250 2.0.0 c ok" } },
+	{ { "LMTP: lost after the first reply", P, 0,
+	    RCPT3 "354 go\r\n250 2.0.0 a ok\r\n",
+	    "s@x", { "a@x", "b@x", "c@x" }, HDR, 0,
+	    SMTPC_EOF, { 250, 0, 0 }, NULL, MAIL3 "DATA\r\n" HDRW },
+	  { 1, 0, 0 }, { "250 2.0.0 a ok", NULL, NULL } },
+	{ { "LMTP: lost after the first reply, one refused at RCPT", P, 0,
+	    "250 ok\r\n550 no\r\n250 ok\r\n250 ok\r\n354 go\r\n"
+	    "250 2.0.0 b ok\r\n",
+	    "s@x", { "a@x", "b@x", "c@x" }, HDR, 0,
+	    SMTPC_EOF, { 550, 250, 0 }, NULL, MAIL3 "DATA\r\n" HDRW },
+	  { 0, 1, 0 }, { "550 no", "250 2.0.0 b ok", NULL } },
+	{ { "LMTP: lost after 354", P, 0,
+	    RCPT3 "354 go\r\n",
+	    "s@x", { "a@x", "b@x", "c@x" }, HDR, 0,
+	    SMTPC_EOF, { 0, 0, 0 }, NULL, MAIL3 "DATA\r\n" HDRW },
+	  { 0, 0, 0 }, { NULL, NULL, NULL } },
+	{ { "LMTP: a malformed second reply", P, 0,
+	    RCPT3 "354 go\r\n250 2.0.0 a ok\r\nbogus\r\n",
+	    "s@x", { "a@x", "b@x", "c@x" }, HDR, 0,
+	    SMTPC_PROTO, { 250, 0, 0 }, NULL, MAIL3 "DATA\r\n" HDRW },
+	  { 1, 0, 0 }, { "250 2.0.0 a ok", NULL, NULL } },
+	{ { "LMTP: DATA refused", P, 0,
+	    RCPT3 "452 4.3.1 full\r\n",
+	    "s@x", { "a@x", "b@x", "c@x" }, HDR, 0,
+	    SMTPC_OK, { 452, 452, 452 }, NULL, MAIL3 "DATA\r\n" },
+	  { 0, 0, 0 }, { "452 4.3.1 full", NULL, NULL } },
+	{ { "LMTP: none accepted but 354: empty end, no reply", P, 0,
+	    "250 ok\r\n550 no\r\n550 no\r\n550 no\r\n354 go\r\n",
+	    "s@x", { "a@x", "b@x", "c@x" }, HDR, 0,
+	    SMTPC_OK, { 550, 550, 550 }, NULL, MAIL3 "DATA\r\n.\r\n" },
+	  { 0, 0, 0 }, { "550 no", "550 no", "550 no" } },
+	{ { "LMTP: a multi-line reply for one recipient", P, 0,
+	    "250 ok\r\n250 ok\r\n354 go\r\n250-2.0.0 a\r\n250 saved\r\n",
+	    "s@x", { "a@x" }, HDR, 0,
+	    SMTPC_OK, { 250 }, NULL,
+	    "MAIL FROM:<s@x>\r\nRCPT TO:<a@x>\r\nDATA\r\n" HDRW },
+	  { 1 }, { "250 2.0.0 a saved" } },
+};
+
+/* Run c against its scripted server; r gets the recipients. */
 static void
-run_send(const struct sendcase *c, size_t chunk)
+run_send(const struct sendcase *c, size_t chunk, int lmtp,
+    struct smtpc_rcpt *r)
 {
 	struct bio		 in, out;
 	struct smtpc		 sc;
-	struct smtpc_rcpt	 r[MAXR];
 	struct sa		 wire = SA_ZERO;
 	char			 ibuf[64], obuf[64];
 	size_t			 n, i, wl = strlen(c->wantwire);
@@ -188,9 +257,10 @@ run_send(const struct sendcase *c, size_t chunk)
 	bio_init(&out, -1, sink, obuf, sizeof obuf);
 	out.ctx = &wire;
 	smtpc_init(&sc, &in, &out);
+	sc.lmtp = lmtp;
 	sc.ext = c->ext;
 	sc.size = c->size;
-	memset(r, 0, sizeof r);
+	memset(r, 0, MAXR * sizeof *r);
 	for (n = 0; n < MAXR && c->rcpt[n] != NULL; n++) {
 		r[n].addr = c->rcpt[n];
 		r[n].len = strlen(c->rcpt[n]);
@@ -212,21 +282,65 @@ run_send(const struct sendcase *c, size_t chunk)
 	    memcmp(wire.s, c->wantwire, wl) == 0), "%s: wire differs (%zu/%zu)",
 	    c->name, wire.len, wl);
 	ck_assert_uint_eq(in.mempos, in.memlen);	/* every reply read */
-	for (i = 0; i < MAXR; i++)
-		sa_free(&r[i].reply);
 	sa_free(&wire);
 	smtpc_free(&sc);
 }
 
+static void
+rcpt_free(struct smtpc_rcpt *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < MAXR; i++)
+		sa_free(&r[i].reply);
+}
+
 START_TEST(send_table)
 {
-	run_send(&sends[_i], 0);
+	struct smtpc_rcpt	 r[MAXR];
+
+	run_send(&sends[_i], 0, 0, r);
+	rcpt_free(r);
 }
 END_TEST
 
 START_TEST(send_table_bytewise)
 {
-	run_send(&sends[_i], 1);
+	struct smtpc_rcpt	 r[MAXR];
+
+	run_send(&sends[_i], 1, 0, r);
+	rcpt_free(r);
+}
+END_TEST
+
+static void
+run_lmtp(const struct lmtpcase *c, size_t chunk)
+{
+	struct smtpc_rcpt	 r[MAXR];
+	size_t			 i;
+
+	run_send(&c->c, chunk, 1, r);
+	for (i = 0; i < MAXR && c->c.rcpt[i] != NULL; i++) {
+		ck_assert_msg(r[i].final == c->wantfinal[i],
+		    "%s: rcpt %zu final %d", c->c.name, i, r[i].final);
+		if (c->wantreply[i] == NULL)
+			continue;
+		ck_assert_msg(r[i].reply.len == strlen(c->wantreply[i]) &&
+		    memcmp(r[i].reply.s, c->wantreply[i], r[i].reply.len) == 0,
+		    "%s: rcpt %zu reply differs", c->c.name, i);
+	}
+	rcpt_free(r);
+}
+
+START_TEST(lmtp_table)
+{
+	run_lmtp(&lmtps[_i], 0);
+}
+END_TEST
+
+START_TEST(lmtp_table_bytewise)
+{
+	run_lmtp(&lmtps[_i], 1);
 }
 END_TEST
 
@@ -327,9 +441,19 @@ static const struct ehlocase ehlos[] = {
 	{ "", SMTPC_EOF, 0, 0, "EHLO me.example\r\n" },
 };
 
-START_TEST(ehlo_table)
+/* LMTP: LHLO, and never HELO */
+static const struct ehlocase lhlos[] = {
+	{ "250-lmtp.example\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n"
+	  "250 8BITMIME\r\n", 250, P | SMTPC_8BITMIME, 0,
+	  "LHLO me.example\r\n" },
+	{ "500 5.5.1 what\r\n250 mx\r\n", 500, 0, 0, "LHLO me.example\r\n" },
+	{ "421 4.3.2 closing\r\n", 421, 0, 0, "LHLO me.example\r\n" },
+	{ "", SMTPC_EOF, 0, 0, "LHLO me.example\r\n" },
+};
+
+static void
+run_ehlo(const struct ehlocase *c, int lmtp)
 {
-	const struct ehlocase	*c = &ehlos[_i];
 	struct bio		 in, out;
 	struct smtpc		 sc;
 	struct sa		 wire = SA_ZERO;
@@ -339,6 +463,7 @@ START_TEST(ehlo_table)
 	bio_init(&out, -1, sink, obuf, sizeof obuf);
 	out.ctx = &wire;
 	smtpc_init(&sc, &in, &out);
+	sc.lmtp = lmtp;
 	sc.ext = SMTPC_STARTTLS;	/* stale: reset by EHLO */
 	ck_assert_int_eq(smtpc_ehlo(&sc, "me.example"), c->want);
 	ck_assert_uint_eq(sc.ext, c->wantext);
@@ -347,6 +472,17 @@ START_TEST(ehlo_table)
 	ck_assert_mem_eq(wire.s, c->wantwire, wire.len);
 	sa_free(&wire);
 	smtpc_free(&sc);
+}
+
+START_TEST(ehlo_table)
+{
+	run_ehlo(&ehlos[_i], 0);
+}
+END_TEST
+
+START_TEST(lhlo_table)
+{
+	run_ehlo(&lhlos[_i], 1);
 }
 END_TEST
 
@@ -450,9 +586,13 @@ main(void)
 
 	tcase_add_loop_test(tc, send_table, 0, (int)ns);
 	tcase_add_loop_test(tc, send_table_bytewise, 0, (int)ns);
+	tcase_add_loop_test(tc, lmtp_table, 0, sizeof lmtps / sizeof lmtps[0]);
+	tcase_add_loop_test(tc, lmtp_table_bytewise, 0,
+	    sizeof lmtps / sizeof lmtps[0]);
 	tcase_add_loop_test(tc, read_table, 0, sizeof reads / sizeof reads[0]);
 	tcase_add_test(tc, read_caps);
 	tcase_add_loop_test(tc, ehlo_table, 0, sizeof ehlos / sizeof ehlos[0]);
+	tcase_add_loop_test(tc, lhlo_table, 0, sizeof lhlos / sizeof lhlos[0]);
 	tcase_add_test(tc, write_error);
 	tcase_add_test(tc, data_nul);
 	tcase_add_loop_test(tc, status_table, 0, sizeof sts / sizeof sts[0]);
