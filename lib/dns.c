@@ -167,7 +167,8 @@ dns_add(struct dns_addrs *l, const struct addrinfo *ai, const char *host,
 	    (ai->ai_family != AF_INET && ai->ai_family != AF_INET6))
 		return 0;
 	for (i = 0; i < l->n; i++)	/* one host under two names */
-		if (dns_sameaddr(&l->a[i].ss, ai->ai_addr))
+		if (l->a[i].port == port &&
+		    dns_sameaddr(&l->a[i].ss, ai->ai_addr))
 			return 0;
 	if (l->n == DNS_MAXADDR)
 		return 0;

@@ -160,30 +160,44 @@ static const char *
 route_line(struct routes *rs, const struct field *f, size_t nf,
     struct route *r)
 {
+	const struct field *hop;
 	const char	*why;
 	size_t		 i;
 
 	memset(r, 0, sizeof *r);
-	if (nf < 2 || nf > 3)
+	if (rs->list) {		/* NEXTHOP [tls=require], domain "*" */
+		if (nf < 1 || nf > 2)
+			return "expected NEXTHOP [tls=require]";
+		r->domain[0] = '*';
+		hop = &f[0];
+	} else if (nf < 2 || nf > 3)
 		return "expected DOMAIN NEXTHOP [tls=require]";
-	if ((why = route_domain(f[0].s, f[0].n, r)) != NULL)
+	else if ((why = route_domain(f[0].s, f[0].n, r)) != NULL)
 		return why;
-	if (route_islmtp(f[1].s, f[1].n))
-		why = route_lmtp(f[1].s + 5, f[1].n - 5, r);
 	else
-		why = route_nexthop(f[1].s, f[1].n, 25, r);
+		hop = &f[1];
+	if (route_islmtp(hop->s, hop->n))
+		why = route_lmtp(hop->s + 5, hop->n - 5, r);
+	else
+		why = route_nexthop(hop->s, hop->n, 25, r);
 	if (why != NULL)
 		return why;
-	if (nf == 3) {
-		if (f[2].n != 11 || memcmp(f[2].s, "tls=require", 11) != 0)
+	if (hop + 1 < f + nf) {
+		if (hop[1].n != 11 || memcmp(hop[1].s, "tls=require", 11) != 0)
 			return "unknown option (only tls=require)";
 		if (r->sock[0] != '\0')
 			return "tls=require needs a TCP next hop";
 		r->tlsreq = 1;
 	}
+	if (rs->list && r->origin)
+		return "origin is not a hop of a list";
 	for (i = 0; i < rs->n; i++)
-		if (strcmp(rs->r[i].domain, r->domain) == 0)
-			return "domain listed twice";
+		if (rs->list ? strcmp(rs->r[i].host, r->host) == 0 &&
+		    rs->r[i].port == r->port &&
+		    strcmp(rs->r[i].sock, r->sock) == 0 :
+		    strcmp(rs->r[i].domain, r->domain) == 0)
+			return rs->list ? "next hop listed twice" :
+			    "domain listed twice";
 	if (rs->n >= ROUTE_MAX)
 		return "too many routes";
 	return NULL;

@@ -20,7 +20,11 @@
  * host named lmtp and a port.  tls=require makes delivery wait for a
  * next hop that offers STARTTLS; it needs a TCP next hop.  An exact name
  * wins over a suffix, a longer suffix over a shorter one, and both over
- * *; a domain listed twice is an error. */
+ * *; a domain listed twice is an error. *
+ * A list file (rs->list set, control/group) holds one NEXTHOP
+ * [tls=require] a line instead, in the order to try them: each entry's
+ * domain is "*", the same hop may not appear twice, origin is refused;
+ * route_lookup() is not for lists. */
 #ifndef MW_ROUTE_H
 #define MW_ROUTE_H
 
@@ -46,8 +50,9 @@ struct routes {
 	struct route	*r;
 	size_t		 n;
 	size_t		 a;
+	int		 list;	/* set before parsing: a list of next hops */
 };
-#define ROUTES_ZERO	{ NULL, 0, 0 }
+#define ROUTES_ZERO	{ NULL, 0, 0, 0 }
 
 /* Parse the text of a routes file; on error err reads "NAME line N:
  * reason" and -1 is returned (errno EINVAL, or ENOMEM). */

@@ -46,16 +46,21 @@
 #include "spool.h"
 
 #define SPOOL		"queue/outbound"
+#define GROUPSPOOL	"queue/togroup"	/* -g: a gateway's mail for the group */
 #define FAILSPOOL	"queue/failed"
 #define MAXDOMS		100		/* domains counted per message */
 #define MAXMSG		(1UL << 30)	/* a spool file we will read */
 #define CHILDMAX	3600		/* seconds a child may run, at least */
 
 static struct {
+	const char	*spool;		/* SPOOL, or GROUPSPOOL with -g */
 	struct routes	 routes;
+	struct routes	 group;		/* -g: control/group, in order */
 	struct sa	 me, helo;
 	struct qrunconf	 qc;
 	unsigned long	 perhost, tremote, tconnect;
+	int		 groupmode;	/* -g */
+	int		 grouptls;	/* -g: a member requires TLS */
 	struct dests_tab flight;	/* the messages in flight */
 	struct sa	 path;		/* scratch; the child's spool file */
 } g;
@@ -166,7 +171,7 @@ commit(void)
 		}
 		bounce();
 	}
-	if (dlv_write(&dl, SPOOL, qid) == -1)
+	if (dlv_write(&dl, g.spool, qid) == -1)
 		die_sys("commit results to", g.path.s);
 }
 
@@ -200,12 +205,40 @@ npending(const struct dlv_rcpt *r, size_t n)
 
 /* --- one domain ---------------------------------------------------------- */
 
+/* -g: every address of every member of the group, in the order of
+ * control/group: failover is trying the next */
+static int
+resolve_group(struct dns_addrs *l, struct sa *why)
+{
+	const struct route	*rt;
+	size_t			 i;
+	int			 res = DNS_TEMP;
+
+	for (i = 0; i < g.group.n; i++) {
+		rt = &g.group.r[i];
+		if (rt->sock[0] != '\0') {
+			if (l->n < DNS_MAXADDR &&
+			    smtpsess_unixaddr(&l->a[l->n], rt->sock) == 0)
+				l->n++;
+		} else
+			(void)dns_host(rt->host, rt->port, l, why);
+	}
+	if (l->n > 0)
+		res = DNS_OK;
+	else if (why->len == 0 && sa_copys(why, "no member of the group "
+	    "resolves") == -1)
+		die_nomem();
+	return res;
+}
+
 static int
 resolve(const struct envelope *e, const struct route *rt, const char *dom,
     struct dns_addrs *l, struct sa *why)
 {
 	char	 ip[256];
 
+	if (g.groupmode)
+		return resolve_group(l, why);
 	if (rt == NULL)
 		return dns_resolve(dom, 25, l, why);
 	if (rt->sock[0] != '\0') {
@@ -281,8 +314,11 @@ deliver_domain(struct dlv_rcpt *r, size_t n)
 		return;
 	if ((l = calloc(1, sizeof *l)) == NULL)
 		die_nomem();
-	rt = route_lookup(&g.routes, r[0].dom, r[0].domlen);
-	sess.tlsreq = rt != NULL && rt->tlsreq;
+	/* with -g every domain goes to the group (group_tls: any hop
+	 * that requires TLS requires it of all) */
+	rt = g.groupmode ? NULL : route_lookup(&g.routes, r[0].dom,
+	    r[0].domlen);
+	sess.tlsreq = rt != NULL ? rt->tlsreq : g.grouptls;
 	sess.lmtp = rt != NULL && rt->lmtp;
 	sess.ctx = r;
 	sess.err.len = 0;
@@ -292,9 +328,10 @@ deliver_domain(struct dlv_rcpt *r, size_t n)
 	else	/* a route's host that does not resolve is our mistake */
 		for (i = 0; i < n; i++)
 			if (r[i].state == DLV_PENDING)
-				settle(&r[i], rt == NULL && res != DNS_TEMP ?
-				    550 : 450, rt != NULL ? "4.4.3" :
-				    dnsstatus(res), why.s, why.len, NULL, NULL);
+				settle(&r[i], rt == NULL && res != DNS_TEMP &&
+				    !g.groupmode ? 550 : 450, rt != NULL ||
+				    g.groupmode ? "4.4.3" : dnsstatus(res),
+				    why.s, why.len, NULL, NULL);
 	if (sess.err.len == 0 && sa_copys(&sess.err, "no address to try") == -1)
 		die_nomem();
 	for (i = 0; i < n; i++)
@@ -327,7 +364,8 @@ deliver(const char *id)
 	int		 fd, res;
 
 	g.path.len = 0;
-	if (sa_catf(&g.path, SPOOL "/new/%s", id) == -1 || sa_0(&g.path) == -1)
+	if (sa_catf(&g.path, "%s/new/%s", g.spool, id) == -1 ||
+	    sa_0(&g.path) == -1)
 		die_nomem();
 	if ((fd = open(g.path.s, O_RDONLY | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
@@ -388,7 +426,8 @@ start(struct qrun *q, const char *id, void *ctx)
 	if ((s = dests_slot(&g.flight)) == NULL || strlen(id) > SPOOL_MAXID)
 		return 0;
 	g.path.len = 0;
-	if (sa_catf(&g.path, SPOOL "/new/%s", id) == -1 || sa_0(&g.path) == -1)
+	if (sa_catf(&g.path, "%s/new/%s", g.spool, id) == -1 ||
+	    sa_0(&g.path) == -1)
 		die_nomem();
 	if (dests_read(g.path.s, &doms, MAXDOMS) == -1)
 		pid = -1;
@@ -442,6 +481,33 @@ ctlname(const char *fn, struct sa *out, const struct sa *dflt)
 	sa_free(&err);
 }
 
+/* -g: control/group, the group's members to try in turn */
+static void
+readgroup(void)
+{
+	struct sa	 err = SA_ZERO;
+	size_t		 i;
+	int		 r;
+
+	g.group.list = 1;
+	if ((r = route_load(&g.group, "control/group", &err)) == -1)
+		die_ctl(&err);
+	if (r == 0 || g.group.n == 0) {
+		mwlog(MWLOG_FATAL, "control/group: no member of the group "
+		    "(HOST[:PORT] a line)");
+		_exit(MW_TEMP);
+	}
+	for (i = 0; i < g.group.n; i++) {
+		if (g.group.r[i].lmtp) {
+			mwlog(MWLOG_FATAL, "control/group line %zu: the group "
+			    "speaks SMTP, not LMTP", i + 1);
+			_exit(MW_TEMP);
+		}
+		g.grouptls |= g.group.r[i].tlsreq;
+	}
+	sa_free(&err);
+}
+
 static void
 readcontrol(void)
 {
@@ -459,6 +525,8 @@ readcontrol(void)
 	    &err) == -1 || qrunconf_read(&g.qc, &err) == -1 ||
 	    route_load(&g.routes, "control/routes", &err) == -1)
 		die_ctl(&err);
+	if (g.groupmode)
+		readgroup();
 	g.qc.timeout = g.tremote * 4 + g.tconnect > CHILDMAX ?
 	    g.tremote * 4 + g.tconnect : CHILDMAX;
 	sa_free(&host);
@@ -471,9 +539,14 @@ main(int argc, char **argv)
 	struct qrun	 q;
 
 	mwlog_init("relay");
-	if (argc > 1) {
-		mwlog(MWLOG_FATAL, "usage: relay (no arguments; cd to the "
-		    "home directory first): %s", argv[1]);
+	g.spool = SPOOL;
+	if (argc == 2 && strcmp(argv[1], "-g") == 0) {
+		g.groupmode = 1;
+		g.spool = GROUPSPOOL;
+	}
+	else if (argc > 1) {
+		mwlog(MWLOG_FATAL, "usage: relay [-g] (cd to the home "
+		    "directory first): %s", argv[1]);
 		_exit(MW_TEMP);
 	}
 	if (geteuid() == 0) {
@@ -485,17 +558,19 @@ main(int argc, char **argv)
 	if (dests_tabinit(&g.flight, g.qc.concurrency, g.perhost) == -1)
 		die_nomem();
 	memset(&q, 0, sizeof q);
-	q.spool = SPOOL;
+	q.spool = g.spool;
 	qrunconf_apply(&g.qc, &q);
 	q.start = start;
 	q.done = done;
-	mwlog(MWLOG_INFO, "start concurrency=%lu perhost=%lu routes=%zu",
-	    g.qc.concurrency, g.perhost, g.routes.n);
+	mwlog(MWLOG_INFO, "start spool=%s concurrency=%lu perhost=%lu "
+	    "routes=%zu group=%zu", g.spool, g.qc.concurrency, g.perhost,
+	    g.routes.n, g.group.n);
 	if (qrun_loop(&q) == -1)
-		die_sys("watch", SPOOL "/new");
+		die_sys("watch", g.spool);
 	mwlog(MWLOG_INFO, "stop");
 	dests_tabfree(&g.flight);
 	route_free(&g.routes);
+	route_free(&g.group);
 	sa_free(&g.path);
 	sa_free(&g.me);
 	sa_free(&g.helo);

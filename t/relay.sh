@@ -3,7 +3,8 @@
 #
 #   relay_home               $H = a bare relay home: control/, queue/outbound,
 #                            queue/failed; fast retries (retrybase 1)
-#   relay_start              run relay in $H in the background, as nobody
+#   relay_start [ARG...]     run relay [ARG...] in $H in the background, as
+#                            nobody
 #                            when root; $RELAY_PID; log in $H/relay.log
 #   relay_stop               SIGTERM and wait; RELAY_RC = its exit status
 #   relay_log                the log so far
@@ -13,6 +14,7 @@
 #   sink_atleast NAME N      true once it recorded N (for wait_for)
 #   sink_grep NAME RE        the first recorded file of NAME matching RE
 #   spool_msg ID FROM RCPT...        message on stdin into queue/outbound
+#                            (queue/$SPOOL_Q if set)
 #                            ($SPOOL_TIME overrides the arrival time)
 #   sink_cert                $T/cert.pem and $T/key.pem: a self-signed
 #                            certificate for the sinks' STARTTLS
@@ -36,7 +38,8 @@ relay_home() {
 
 relay_start() {
 	_su=$(su_prefix nobody)
-	$_su sh -c 'cd "$1" && exec relay' relay "$H" 2>>"$H/relay.log" &
+	$_su sh -c 'cd "$1" && shift && exec relay "$@"' relay "$H" "$@" \
+	    2>>"$H/relay.log" &
 	RELAY_PID=$!
 	# lib.sh's stop_home ends it (and anything with its cwd in $H) at EXIT
 	_mw_track "$H" "$RELAY_PID"
@@ -94,8 +97,9 @@ spool_msg() {
 		done
 		printf '\n'
 		cat
-	} >"$H/queue/outbound/tmp/$_id" &&
-	    mv "$H/queue/outbound/tmp/$_id" "$H/queue/outbound/new/$_id"
+	} >"$H/queue/${SPOOL_Q:-outbound}/tmp/$_id" &&
+	    mv "$H/queue/${SPOOL_Q:-outbound}/tmp/$_id" \
+	    "$H/queue/${SPOOL_Q:-outbound}/new/$_id"
 }
 
 sink_cert() {

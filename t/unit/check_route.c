@@ -195,6 +195,46 @@ START_TEST(lookup_nostar)
 }
 END_TEST
 
+/* A list (control/group): NEXTHOP [tls=require] a line, in order. */
+START_TEST(parse_list)
+{
+	static const struct { const char *in, *err; } bad[] = {
+		{ "a.example b.example\n", "g line 1: unknown option (only "
+		    "tls=require)" },
+		{ "origin:25\n", "g line 1: origin is not a hop of a list" },
+		{ "h:25\nh:25\n", "g line 2: next hop listed twice" },
+		{ "h tls=require x\n", "g line 1: expected NEXTHOP "
+		    "[tls=require]" },
+	};
+	static const char	 ok[] = "# the group\nscan1.example.net\n"
+	    "[2001:db8::25]:2525 tls=require\nscan1.example.net:26\n";
+	struct routes		 rs = ROUTES_ZERO;
+	struct sa		 err = SA_ZERO;
+	size_t			 i;
+
+	rs.list = 1;
+	ck_assert_int_eq(route_parse(&rs, "g", ok, sizeof ok - 1, &err), 0);
+	ck_assert_uint_eq(rs.n, 3);
+	ck_assert_str_eq(rs.r[0].domain, "*");
+	ck_assert_str_eq(rs.r[0].host, "scan1.example.net");
+	ck_assert_uint_eq(rs.r[0].port, 25);
+	ck_assert_int_eq(rs.r[0].tlsreq, 0);
+	ck_assert_str_eq(rs.r[1].host, "2001:db8::25");
+	ck_assert_uint_eq(rs.r[1].port, 2525);
+	ck_assert_int_eq(rs.r[1].tlsreq, 1);
+	ck_assert_uint_eq(rs.r[2].port, 26);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err.len = 0;
+		ck_assert_int_eq(route_parse(&rs, "g", bad[i].in,
+		    strlen(bad[i].in), &err), -1);
+		ck_assert_int_eq(sa_0(&err), 0);
+		ck_assert_str_eq(err.s, bad[i].err);
+	}
+	route_free(&rs);
+	sa_free(&err);
+}
+END_TEST
+
 START_TEST(load_file)
 {
 	char		 fn[UNIT_PATHSZ];
@@ -228,6 +268,7 @@ main(void)
 	tcase_add_loop_test(tc, parse_table, 0, sizeof parses / sizeof parses[0]);
 	tcase_add_loop_test(tc, lookup_table, 0, sizeof looks / sizeof looks[0]);
 	tcase_add_test(tc, lookup_nostar);
+	tcase_add_test(tc, parse_list);
 	tcase_add_test(tc, load_file);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
