@@ -41,7 +41,9 @@
 	"[--maildir ADDR=PATH]... [--tls-cert FILE --tls-key FILE] " \
 	"[--libexec DIR] [--softlimit MIB] [--softlimit-scan MIB] " \
 	"[--databases DIR] [--stages ENGINE,...] [--clamd ADDR] " \
-	"[--scanexec FILE] [--chain-key PUBKEY]..."
+	"[--scanexec FILE] [--chain-key PUBKEY]... [--group HOST[:PORT]]... " \
+	"[--group-key PUBKEY]... [--scanner-net CIDR]... " \
+	"[--scan-policy stamp|source|either|both]"
 #define MAXFILE		(1UL << 20)	/* a certificate or key we copy */
 #define DEF_LISTEN	"0.0.0.0:25"
 #define DEF_MAXCONN	40UL
@@ -88,7 +90,9 @@ static const struct service {
 	    "-o queue/outbound -r 21=queue/quarantine -f queue/quarantine "
 	    "queue/notify", "notify -o queue/scan -r notify" },
 	{ "incoming", GATEWAY, LIMIT, 0, "mwqueue", "spool-run",
-	    "-o queue/local -f queue/failed queue/incoming", NULL },
+	    "-o queue/togroup -r 20=queue/local -r 21=queue/quarantine "
+	    "-f queue/quarantine queue/incoming", "classify" },
+	{ "togroup", GATEWAY, NOLIMIT, 0, "mwrelay", "relay", "-g", NULL },
 	{ "local", GATEWAY, LIMIT, 0, "mwdeliver", "spool-run",
 	    "-f queue/failed queue/local", "deliver-maildir" },
 	{ "relay", SCANNER | GATEWAY, NOLIMIT, 0, "mwrelay", "relay", NULL,
@@ -104,6 +108,7 @@ static void	 die_usage(const char *, const char *) MW_NORETURN;
 static void	 die_sys(const char *, const char *) MW_NORETURN;
 static void	 die_nomem(void) MW_NORETURN;
 static void	 die_home(void) MW_NORETURN;
+static void	 keys_write(const struct sa *, const char *, const char *);
 
 static void
 die_usage(const char *what, const char *arg)
@@ -296,6 +301,22 @@ control_scanner(const struct setupopt *o)
 		control_file("scanexec", o->scanexec);
 }
 
+/* A gateway's group: its members, addresses, keys and policy. */
+static void
+control_gateway(const struct setupopt *o)
+{
+	if (!o->gateway)
+		return;
+	if (o->group.len > 0)
+		control_put("group", &o->group, 1);
+	if (o->scannernets.len > 0)
+		control_put("scanners", &o->scannernets, 1);
+	if (o->scanpolicy != NULL)
+		control_puts("scanpolicy", o->scanpolicy, 1);
+	keys_write(&o->groupkeys, "control/groupkeys", "group key (stamps "
+	    "made with it are trusted):");
+}
+
 static void
 control_write(const struct setupopt *o)
 {
@@ -337,6 +358,7 @@ control_write(const struct setupopt *o)
 		    " no route: DNS MX", 0);
 	control_tls(o);
 	control_scanner(o);
+	control_gateway(o);
 }
 
 static void
@@ -375,11 +397,12 @@ stages_read(struct stages *sg)
 	sa_free(&s);
 }
 
-/* Each --chain-key, an Ed25519 public key of an earlier member of a
- * chain across hosts, into control/chainkeys/KEYID.pub for the incoming
- * service's stamp-status -i (user mwqueue). */
+/* Public keys (the list "/ABS/PATH\n"...) into DIR/KEYID.pub, owned by
+ * the user who reads them (mwqueue: the incoming service): a scanner's
+ * --chain-key (control/chainkeys, for stamp-status -i), a gateway's
+ * --group-key (control/groupkeys, for classify). */
 static void
-chainkeys_write(const struct setupopt *o)
+keys_write(const struct sa *list, const char *dir, const char *what)
 {
 	struct sa	 pem = SA_ZERO, fn = SA_ZERO;
 	const char	*l, *nl;
@@ -387,10 +410,8 @@ chainkeys_write(const struct setupopt *o)
 	EVP_PKEY	*k;
 	int		 fd;
 
-	for (l = o->chainkeys.s; l != NULL && l < o->chainkeys.s +
-	    o->chainkeys.len; l = nl + 1) {
-		nl = memchr(l, '\n', o->chainkeys.len - (size_t)(l -
-		    o->chainkeys.s));
+	for (l = list->s; l != NULL && l < list->s + list->len; l = nl + 1) {
+		nl = memchr(l, '\n', list->len - (size_t)(l - list->s));
 		if (sa_copyb(&fn, l, (size_t)(nl - l)) == -1 ||
 		    sa_0(&fn) == -1)
 			die_nomem();
@@ -403,15 +424,14 @@ chainkeys_write(const struct setupopt *o)
 		    stamp_keyid(k, kid) == -1)	/* setupopt.c checked */
 			die_sys("use the key", fn.s);
 		EVP_PKEY_free(k);
-		dir_make("control/chainkeys", 0755, NULL, NULL);
+		dir_make(dir, 0755, NULL, NULL);
 		pem.len = 0;
-		if (sa_catf(&pem, "control/chainkeys/%s.pub", kid) == -1 ||
+		if (sa_catf(&pem, "%s/%s.pub", dir, kid) == -1 ||
 		    sa_0(&pem) == -1)
 			die_nomem();
 		if (mwhome_copy(&home, fn.s, pem.s, MAXFILE, "mwqueue") == -1)
 			die_home();
-		(void)printf("mailward-setup: chain key %s: the stages its "
-		    "stamps list are carried into this scanner's\n", kid);
+		(void)printf("mailward-setup: %s %s\n", what, kid);
 	}
 	sa_free(&pem);
 	sa_free(&fn);
@@ -436,6 +456,22 @@ chainkeys_have(void)
 	return r;
 }
 
+/* 1 if control/group names a member */
+static int
+group_have(void)
+{
+	struct sa	 l = SA_ZERO, err = SA_ZERO;
+	size_t		 n = 0;
+
+	if (control_readlist("control/group", &l, &n, &err) == -1) {
+		mwlog(MWLOG_FATAL, "%.*s", (int)err.len, err.s);
+		exit(MW_TEMP);
+	}
+	sa_free(&l);
+	sa_free(&err);
+	return n > 0;
+}
+
 /* The scan stages' spools after the first and work directory
  * (libclamav's and vendors' temporary files), notify's counts, and the
  * status key pair, which only mwstamp can read. */
@@ -449,7 +485,8 @@ scanner_make(const struct setupopt *o)
 
 	if (o->gateway)
 		return;
-	chainkeys_write(o);
+	keys_write(&o->chainkeys, "control/chainkeys", "chain key (its "
+	    "stamps' stages are carried into this scanner's):");
 	stages_read(&sg);
 	for (i = 1; i < sg.n; i++) {
 		stages_spool(i, sp, sizeof sp);
@@ -606,9 +643,13 @@ services_make(const struct setupopt *o)
 	const struct service *sv;
 	struct home	 h = { SA_ZERO, SA_ZERO, 0, { 0, 0, 0 } };
 	struct sa	 cmd = SA_ZERO;
+	int		 grouped = 1;
 
 	home_read(&h);
 	roledesc = o->role;
+	if (o->gateway && !(grouped = group_have()))
+		mwlog(MWLOG_WARN, "no group (--group, control/group): this "
+		    "gateway delivers what it receives as it is, unscanned");
 	for (sv = services; sv < services + sizeof services /
 	    sizeof services[0]; sv++) {
 		if ((sv->roles & (o->gateway ? GATEWAY : SCANNER)) == 0)
@@ -619,6 +660,19 @@ services_make(const struct setupopt *o)
 
 			chained.filter = "stamp-status -i -K control/chainkeys";
 			service_cmd(&cmd, &chained, &h);
+		} else if (o->gateway && !grouped &&
+		    strcmp(sv->name, "togroup") == 0) {
+			if (rmtree("service/togroup") == -1)
+				die_sys("remove", "service/togroup");
+			continue;
+		} else if (o->gateway && !grouped &&
+		    strcmp(sv->name, "incoming") == 0) {
+			struct service	 alone = *sv;
+
+			alone.args = "-o queue/local -f queue/failed "
+			    "queue/incoming";
+			alone.filter = NULL;
+			service_cmd(&cmd, &alone, &h);
 		} else
 			service_cmd(&cmd, sv, &h);
 		service_write(sv->name, sv->user, h.softlimit[sv->limit],

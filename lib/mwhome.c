@@ -23,7 +23,9 @@
  * and the stamp user (in group mwscan) moves there what stamp-status
  * refuses and what notify holds.  queue/notify gets the stamped
  * messages (mwstamp) and the quarantined ones (the scan stages); a
- * chain's later stages read queue/scan2... (mwhome_spool()). */
+ * chain's later stages read queue/scan2... (mwhome_spool()).  A
+ * gateway's classify sends unscanned mail to queue/togroup (relay -g)
+ * and holds loops in its own quarantine. */
 const struct mwhome_spool mwhome_spools[] = {
 	{ "incoming",	"mwqueue",	"mwrecv",	S | G },
 	{ "scan",	"mwscan",	"mwqueue",	S },
@@ -32,6 +34,8 @@ const struct mwhome_spool mwhome_spools[] = {
 	{ "notify",	"mwstamp",	"mwscan",	S },
 	{ "outbound",	"mwrelay",	"mwstamp",	S },
 	{ "outbound",	"mwrelay",	"mwqueue",	G },
+	{ "togroup",	"mwrelay",	"mwqueue",	G },
+	{ "quarantine",	"mwqueue",	"mwqueue",	G },
 	{ "local",	"mwdeliver",	"mwqueue",	G },
 	{ "failed",	"mwqueue",	"mwqueue",	S | G },
 };

@@ -14,6 +14,7 @@
 #include <openssl/ssl.h>
 
 #include "addr.h"
+#include "cidr.h"
 #include "control.h"
 #include "hostport.h"
 #include "longopt.h"
@@ -30,6 +31,9 @@ static int	list_has(const struct sa *, const char *, char);
 static int	opt_maildir(void *, const char *);
 static int	opt_subscriber(void *, const char *);
 static int	opt_chainkey(void *, const char *);
+static int	opt_groupkey(void *, const char *);
+static int	opt_group(void *, const char *);
+static int	opt_scannernet(void *, const char *);
 static int	tls_check(struct setupopt *);
 static int	db_check(struct setupopt *);
 static int	opts_check(struct setupopt *);
@@ -50,6 +54,10 @@ static const struct longopt opttab[] = {
 	{ "maildir",	0,				opt_maildir },
 	{ "subscriber",	0,				opt_subscriber },
 	{ "chain-key",	0,				opt_chainkey },
+	{ "group",	0,				opt_group },
+	{ "group-key",	0,				opt_groupkey },
+	{ "scanner-net", 0,				opt_scannernet },
+	{ "scan-policy", offsetof(struct setupopt, scanpolicy),	NULL },
 };
 
 /* "what: arg" (or "what") into o->err; -1 with errno EINVAL */
@@ -129,12 +137,10 @@ opt_maildir(void *obj, const char *v)
 	return 0;
 }
 
-/* an earlier chain member's public key: an Ed25519 PEM file, made
- * absolute */
+/* an Ed25519 public key PEM file, made absolute, into the list l */
 static int
-opt_chainkey(void *obj, const char *v)
+pubkey(struct setupopt *o, struct sa *l, const char *opt, const char *v)
 {
-	struct setupopt	*o = obj;
 	struct sa	 pem = SA_ZERO;
 	EVP_PKEY	*k = NULL;
 	char		*abs;
@@ -144,17 +150,63 @@ opt_chainkey(void *obj, const char *v)
 	    (fd = open(abs, O_RDONLY | O_CLOEXEC)) != -1 &&
 	    spool_slurp(fd, &pem, STAMP_MAXKEY) == 0)
 		k = stamp_keyparse(pem.s, pem.len, 0);
-	if (k == NULL)
-		r = errno == ENOMEM ? -1 : bad(o, "--chain-key wants an "
-		    "Ed25519 public key (PEM)", v);
-	else
-		r = sa_catf(&o->chainkeys, "%s\n", abs);
+	if (k == NULL) {
+		r = errno == ENOMEM ? -1 : bad(o, opt, v);
+	} else
+		r = sa_catf(l, "%s\n", abs);
 	if (fd != -1)
 		(void)close(fd);
 	EVP_PKEY_free(k);
 	sa_free(&pem);
 	free(abs);
 	return r;
+}
+
+/* an earlier chain member's public key */
+static int
+opt_chainkey(void *obj, const char *v)
+{
+	struct setupopt	*o = obj;
+
+	return pubkey(o, &o->chainkeys, "--chain-key wants an Ed25519 public "
+	    "key (PEM)", v);
+}
+
+/* a key of the group a gateway trusts */
+static int
+opt_groupkey(void *obj, const char *v)
+{
+	struct setupopt	*o = obj;
+
+	return pubkey(o, &o->groupkeys, "--group-key wants an Ed25519 public "
+	    "key (PEM)", v);
+}
+
+/* a member of the group: HOST[:PORT] or [ADDRESS][:PORT] */
+static int
+opt_group(void *obj, const char *v)
+{
+	struct setupopt	*o = obj;
+	char		 ip[HOSTPORT_MAXHOST];
+	unsigned int	 port;
+
+	if (hostport_parse(v, strlen(v), ip, sizeof ip, &port) ==
+	    HOSTPORT_BAD || strpbrk(v, " \t") != NULL)
+		return bad(o, "--group wants HOST[:PORT] or [IPv6][:PORT]", v);
+	return sa_catf(&o->group, "%s\n", v);
+}
+
+/* an address or network of the group */
+static int
+opt_scannernet(void *obj, const char *v)
+{
+	struct setupopt	*o = obj;
+	struct cidr	 c;
+
+	if (cidr_parse(&c, v, strlen(v)) == -1)
+		return bad(o, "--scanner-net wants an address or "
+		    "address/prefix", v);
+	return sa_catf(&o->scannernets, "%s\n", v);
 }
 
 static int
@@ -268,6 +320,16 @@ opts_check(struct setupopt *o)
 		return bad(o, "--softlimit-scan is for the scanner role", NULL);
 	if (o->chainkeys.len > 0 && o->gateway)
 		return bad(o, "--chain-key is for the scanner role", NULL);
+	if (!o->gateway && (o->group.len > 0 || o->groupkeys.len > 0 ||
+	    o->scannernets.len > 0 || o->scanpolicy))
+		return bad(o, "--group, --group-key, --scanner-net and "
+		    "--scan-policy are for the gateway role", NULL);
+	if (o->scanpolicy && strcmp(o->scanpolicy, "stamp") != 0 &&
+	    strcmp(o->scanpolicy, "source") != 0 &&
+	    strcmp(o->scanpolicy, "either") != 0 &&
+	    strcmp(o->scanpolicy, "both") != 0)
+		return bad(o, "--scan-policy wants stamp, source, either or "
+		    "both", o->scanpolicy);
 	if ((o->clamd || o->scanexec) && o->gateway)
 		return bad(o, "--clamd and --scanexec are for the scanner role",
 		    NULL);
@@ -322,6 +384,9 @@ setupopt_free(struct setupopt *o)
 	sa_free(&o->subs);
 	sa_free(&o->maildirs);
 	sa_free(&o->chainkeys);
+	sa_free(&o->groupkeys);
+	sa_free(&o->group);
+	sa_free(&o->scannernets);
 	sa_free(&o->err);
 	free(o->abs[0]);
 	free(o->abs[1]);

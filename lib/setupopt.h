@@ -6,6 +6,8 @@
  *   [--tls-cert FILE --tls-key FILE] [--libexec DIR] [--softlimit MIB]
  *   [--softlimit-scan MIB] [--databases DIR] [--stages LIST]
  *   [--chain-key FILE]... [--clamd ADDR] [--scanexec FILE]
+ *   [--group HOST[:PORT]]... [--group-key FILE]... [--scanner-net CIDR]...
+ *   [--scan-policy stamp|source|either|both]
  *
  * setupopt_parse() takes argv[1..argc-1]; an option's value follows it
  * or an '='.  Each value is checked as the program that reads it later
@@ -16,7 +18,9 @@
  * (scanner only) must name a directory; --stages (scanner only) is
  * checked by stages_parse(); each --chain-key (scanner only) must be a
  * readable file, and is made absolute into chainkeys; --clamd and
- * --scanexec (a file, made absolute) are the scanner's too; it is made absolute, as the TLS
+ * --scanexec (a file, made absolute) are the scanner's too; --group,
+ * --group-key (checked as --chain-key), --scanner-net (cidr.h) and
+ * --scan-policy the gateway's; it is made absolute, as the TLS
  * files are, against the caller's directory.  Returns 0, or -1
  * with errno EINVAL (a usage error) or ENOMEM and "what: value" in err.
  * Pure but for reading the TLS files; the strings point into argv.
@@ -45,6 +49,10 @@ struct setupopt {
 	struct sa	 subs;		/* "ADDR\n"... */
 	struct sa	 maildirs;	/* "ADDR PATH\n"... */
 	struct sa	 chainkeys;	/* "/ABS/PATH\n"... */
+	struct sa	 groupkeys;	/* gateway: "/ABS/PATH\n"... */
+	struct sa	 group;		/* gateway: "HOST[:PORT]\n"... */
+	struct sa	 scannernets;	/* gateway: "CIDR\n"... */
+	const char	*scanpolicy;	/* gateway: stamp|source|either|both */
 	int		 gateway;
 	struct sa	 err;
 	char		*abs[4];	/* owned: tlscert, tlskey, databases,

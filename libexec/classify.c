@@ -10,8 +10,9 @@
  * forged one never reaches a user.  Not scanned: exit 0, the message as
  * it came, for the group.  A message the group sent back without a
  * valid stamp (under a policy that wants one), or that passed this
- * gateway more than control/maxpasses times, is held: exit 100 with
- * verdict quarantined and the reason in its envelope.  Never delivered
+ * gateway more than control/maxpasses times, is held: exit
+ * MW_ROUTE_HOLD with verdict quarantined and the reason in its
+ * envelope, for the runner's -r 21=queue/quarantine.  Never delivered
  * unscanned, never looped. */
 #include "sysdeps.h"
 
@@ -223,7 +224,7 @@ hold(const char *msg, size_t n, const char *why)
 	writeout(1, msg, n);
 	mwlog(MWLOG_WARN, "%s held reason=%s", g.env.id.s,
 	    mwlog_escs(w, sizeof w, why));
-	return MW_PERM;
+	return MW_ROUTE_HOLD;
 }
 
 static int

@@ -206,7 +206,8 @@ send1(enum notice_kind k, struct notice_info *ni, const char *to)
 		goto out;
 	}
 	if (spool_newid(&id) == -1 || sa_0(&id) == -1 ||
-	    sa_copyb(&e.id, id.s, id.len) == -1 || sa_copys(&e.remote, "-") == -1 ||
+	    sa_copyb(&e.id, id.s, id.len) == -1 ||
+	    sa_copyb(&e.remote, g.env.remote.s, g.env.remote.len) == -1 ||
 	    sa_copys(&e.helo, "-") == -1 || sa_copyb(&e.from, "", 0) == -1 ||
 	    envelope_addrcpt(&e, to, strlen(to)) == -1 ||
 	    envelope_set(&e, "notice", kn, strlen(kn)) == -1 ||

@@ -7,7 +7,7 @@
 # message go to the group (exit 0); from a group address with the
 # source policy, local with every status header that does not verify
 # removed; back from the group without a valid stamp, or looping through
-# this gateway, held (exit 100, verdict quarantined and why).
+# this gateway, held (exit 21, verdict quarantined and why).
 . "${0%/*}/lib.sh"
 need classify stamp-status mailward-keygen python3
 plan 34
@@ -124,7 +124,7 @@ rm "$H/control/stampmaxage"
 
 # back from the group without a valid stamp: held, never looped
 cls 192.0.2.25 "$T/m1"
-is "$rc" 100 "from a group address without a stamp (policy stamp): held (100)"
+is "$rc" 21 "from a group address without a stamp (policy stamp): held (21)"
 envof "$T/out" | grep -q '^verdict quarantined$' &&
     envof "$T/out" | grep -q '^quarantine back from the group (192.0.2.25) without a valid stamp: no-stamp$' &&
     msgof "$T/out" | cmp -s - "$T/m1"
@@ -139,7 +139,7 @@ is "$rc" 20 "from a group address with a valid stamp: local"
 	printf 'Received: from a (a [192.0.2.1])\n\tby gw.example.org (mailward) with ESMTP id %s;\n\tThu, 1 Jan 2026 00:00:00 +0000\n' $i
   done; cat "$T/m1"; } >"$T/loop"
 cls 198.51.100.7 "$T/loop"
-is "$rc" 100 "four passes through this gateway (maxpasses 3): held"
+is "$rc" 21 "four passes through this gateway (maxpasses 3): held"
 envof "$T/out" | grep -q '^quarantine loop: passed this gateway 4 times$'
 ok $? "the reason: a loop"
 echo 5 >"$H/control/maxpasses"
@@ -173,7 +173,7 @@ is "$rc" 20 "policy both: both"
 cls 198.51.100.7 "$T/s1"
 is "$rc" 0 "policy both: a stamp alone goes to the group"
 cls 192.0.2.9 "$T/m1"
-is "$rc" 100 "policy both: a group address without a stamp is held"
+is "$rc" 21 "policy both: a group address without a stamp is held"
 
 # --- errors ----------------------------------------------------------------------
 echo sometimes >"$H/control/scanpolicy"

@@ -3,10 +3,12 @@
 # t/noticecheck.py: check the notices notify(8) spooled, from
 # mailward-spool(5) and notify(8) alone, with Python's email package.
 #
-#   noticecheck.py SPOOL QID FROM
+#   noticecheck.py SPOOL QID FROM REMOTE
 #
 # Every file in SPOOL/new must be a spool file whose envelope is
-# id (the file's name), time, remote -, helo -, tls 0, from <>, one
+# id (the file's name), time, remote REMOTE (the message's own, so an
+# origin route takes the notice back the same way), helo -, tls 0,
+# from <>, one
 # rcpt, notice KIND and notice-for QID, nothing else; whose message is
 # printable ASCII in lines of at most 998 bytes, with exactly the
 # notice's header fields (From FROM, To the rcpt, Date, Message-ID,
@@ -35,7 +37,7 @@ def need(cond, what):
         raise Fault(what)
 
 
-def envelope(name, data):
+def envelope(name, data, remote):
     """the envelope's keys and the message after it"""
     head, sep, msg = data.partition(b"\n\n")
     need(sep, "no empty line ends the envelope")
@@ -52,7 +54,7 @@ def envelope(name, data):
     need(env["id"] == name, "id %r in file %r" % (env["id"], name))
     need(env["time"].isdigit(), "time %r" % env["time"])
     need((env["remote"], env["helo"], env["tls"], env["from"]) ==
-         ("-", "-", "0", "<>"), "remote, helo, tls, from: %r" % env)
+         (remote, "-", "0", "<>"), "remote, helo, tls, from: %r" % env)
     need(re.fullmatch(r"<[^<>]+>", env["rcpt"]), "rcpt %r" % env["rcpt"])
     need(env["notice"] in KINDS, "notice %r" % env["notice"])
     return env, msg
@@ -89,15 +91,15 @@ def message(env, msg, qid, sender):
 
 
 def main():
-    if len(sys.argv) != 4:
-        sys.exit("usage: noticecheck.py SPOOL QID FROM")
-    spool, qid, sender = sys.argv[1:]
+    if len(sys.argv) != 5:
+        sys.exit("usage: noticecheck.py SPOOL QID FROM REMOTE")
+    spool, qid, sender, remote = sys.argv[1:]
     new = os.path.join(spool, "new")
     out = []
     for name in sorted(os.listdir(new)):
         try:
             with open(os.path.join(new, name), "rb") as f:
-                env, msg = envelope(name, f.read())
+                env, msg = envelope(name, f.read(), remote)
             need(env["notice-for"] == qid, "notice-for %r" %
                  env["notice-for"])
             out.append(message(env, msg, qid, sender))
