@@ -313,6 +313,8 @@ control_gateway(const struct setupopt *o)
 		control_put("scanners", &o->scannernets, 1);
 	if (o->scanpolicy != NULL)
 		control_puts("scanpolicy", o->scanpolicy, 1);
+	if (o->internal.len > 0)
+		control_put("routes", &o->internal, 1);
 	keys_write(&o->groupkeys, "control/groupkeys", "group key (stamps "
 	    "made with it are trusted):");
 }
@@ -454,6 +456,24 @@ chainkeys_have(void)
 	if (d != NULL)
 		(void)closedir(d);
 	return r;
+}
+
+/* 1 if this gateway hands scanned mail to internal servers: control/
+ * routes says so and there is no control/maildirs entry */
+static int
+internal_have(void)
+{
+	struct sa	 l = SA_ZERO, err = SA_ZERO;
+	size_t		 nm = 0, nr = 0;
+
+	if (control_readlist("control/maildirs", &l, &nm, &err) == -1 ||
+	    control_readlist("control/routes", &l, &nr, &err) == -1) {
+		mwlog(MWLOG_FATAL, "%.*s", (int)err.len, err.s);
+		exit(MW_TEMP);
+	}
+	sa_free(&l);
+	sa_free(&err);
+	return nm == 0 && nr > 0;
 }
 
 /* 1 if control/group names a member */
@@ -665,6 +685,16 @@ services_make(const struct setupopt *o)
 			if (rmtree("service/togroup") == -1)
 				die_sys("remove", "service/togroup");
 			continue;
+		} else if (o->gateway && internal_have() &&
+		    strcmp(sv->name, "local") == 0) {
+			struct service	 out = *sv;
+
+			/* scanned mail to the internal servers of
+			 * control/routes, through relay */
+			out.args = "-o queue/outbound -f queue/failed "
+			    "queue/local";
+			out.filter = NULL;
+			service_cmd(&cmd, &out, &h);
 		} else if (o->gateway && !grouped &&
 		    strcmp(sv->name, "incoming") == 0) {
 			struct service	 alone = *sv;

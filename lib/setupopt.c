@@ -18,6 +18,7 @@
 #include "control.h"
 #include "hostport.h"
 #include "longopt.h"
+#include "route.h"
 #include "sa.h"
 #include "setupopt.h"
 #include "spool.h"
@@ -34,6 +35,7 @@ static int	opt_chainkey(void *, const char *);
 static int	opt_groupkey(void *, const char *);
 static int	opt_group(void *, const char *);
 static int	opt_scannernet(void *, const char *);
+static int	opt_internal(void *, const char *);
 static int	tls_check(struct setupopt *);
 static int	db_check(struct setupopt *);
 static int	opts_check(struct setupopt *);
@@ -58,6 +60,7 @@ static const struct longopt opttab[] = {
 	{ "group-key",	0,				opt_groupkey },
 	{ "scanner-net", 0,				opt_scannernet },
 	{ "scan-policy", offsetof(struct setupopt, scanpolicy),	NULL },
+	{ "internal",	0,				opt_internal },
 };
 
 /* "what: arg" (or "what") into o->err; -1 with errno EINVAL */
@@ -196,6 +199,38 @@ opt_group(void *obj, const char *v)
 	return sa_catf(&o->group, "%s\n", v);
 }
 
+/* DOMAIN=NEXTHOP: the domain's scanned mail to an internal server (a
+ * control/routes line, checked as relay reads it); the domain's
+ * addresses become subscribers */
+static int
+opt_internal(void *obj, const char *v)
+{
+	struct setupopt	*o = obj;
+	struct routes	 rs = ROUTES_ZERO;
+	struct sa	 line = SA_ZERO, err = SA_ZERO;
+	const char	*eq = strchr(v, '=');
+	int		 r;
+
+	if (eq == NULL || eq == v || eq[1] == '\0' || strpbrk(v, " \t\n"))
+		return bad(o, "--internal wants DOMAIN=NEXTHOP", v);
+	if (sa_catf(&line, "%.*s %s\n", (int)(eq - v), v, eq + 1) == -1)
+		return -1;
+	r = route_parse(&rs, "--internal", line.s, line.len, &err);
+	if (rs.n != 1 || v[0] == '*' || v[0] == '.')
+		r = -1;
+	route_free(&rs);
+	sa_free(&err);
+	if (r == -1) {
+		sa_free(&line);
+		return errno == ENOMEM ? -1 : bad(o, "--internal wants DOMAIN="
+		    "HOST[:PORT], lmtp:HOST[:PORT] or lmtp:/SOCKET", v);
+	}
+	r = sa_cat(&o->internal, &line) == -1 ||
+	    sa_catf(&o->subs, "@%.*s\n", (int)(eq - v), v) == -1 ? -1 : 0;
+	sa_free(&line);
+	return r;
+}
+
 /* an address or network of the group */
 static int
 opt_scannernet(void *obj, const char *v)
@@ -320,10 +355,14 @@ opts_check(struct setupopt *o)
 		return bad(o, "--softlimit-scan is for the scanner role", NULL);
 	if (o->chainkeys.len > 0 && o->gateway)
 		return bad(o, "--chain-key is for the scanner role", NULL);
+	if (o->internal.len > 0 && o->maildirs.len > 0)
+		return bad(o, "a gateway delivers to Maildirs or to internal "
+		    "servers, not both", NULL);
 	if (!o->gateway && (o->group.len > 0 || o->groupkeys.len > 0 ||
-	    o->scannernets.len > 0 || o->scanpolicy))
-		return bad(o, "--group, --group-key, --scanner-net and "
-		    "--scan-policy are for the gateway role", NULL);
+	    o->scannernets.len > 0 || o->scanpolicy || o->internal.len > 0))
+		return bad(o, "--group, --group-key, --scanner-net, "
+		    "--scan-policy and --internal are for the gateway role",
+		    NULL);
 	if (o->scanpolicy && strcmp(o->scanpolicy, "stamp") != 0 &&
 	    strcmp(o->scanpolicy, "source") != 0 &&
 	    strcmp(o->scanpolicy, "either") != 0 &&
@@ -387,6 +426,7 @@ setupopt_free(struct setupopt *o)
 	sa_free(&o->groupkeys);
 	sa_free(&o->group);
 	sa_free(&o->scannernets);
+	sa_free(&o->internal);
 	sa_free(&o->err);
 	free(o->abs[0]);
 	free(o->abs[1]);

@@ -7,7 +7,7 @@
  *   [--softlimit-scan MIB] [--databases DIR] [--stages LIST]
  *   [--chain-key FILE]... [--clamd ADDR] [--scanexec FILE]
  *   [--group HOST[:PORT]]... [--group-key FILE]... [--scanner-net CIDR]...
- *   [--scan-policy stamp|source|either|both]
+ *   [--scan-policy stamp|source|either|both] [--internal DOMAIN=NEXTHOP]...
  *
  * setupopt_parse() takes argv[1..argc-1]; an option's value follows it
  * or an '='.  Each value is checked as the program that reads it later
@@ -53,6 +53,7 @@ struct setupopt {
 	struct sa	 group;		/* gateway: "HOST[:PORT]\n"... */
 	struct sa	 scannernets;	/* gateway: "CIDR\n"... */
 	const char	*scanpolicy;	/* gateway: stamp|source|either|both */
+	struct sa	 internal;	/* gateway: "DOMAIN NEXTHOP\n"... */
 	int		 gateway;
 	struct sa	 err;
 	char		*abs[4];	/* owned: tlscert, tlskey, databases,

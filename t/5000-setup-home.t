@@ -4,7 +4,7 @@
 # its options, and keeps the queue and the operator's files on a rerun.
 . "${0%/*}/lib.sh"
 need mailward-setup openssl
-plan 109
+plan 112
 
 root=0
 [ "$(id -u)" -eq 0 ] && root=1
@@ -254,6 +254,10 @@ u 100 "--chain-key on a gateway" gateway "$T/x18" --chain-key /etc/hostname
 u 100 "--chain-key that is no key" scanner "$T/x19" --chain-key /etc/hostname
 u 100 "--chain-key that is missing" scanner "$T/x20" --chain-key /nonexistent
 u 100 "--scanexec that is missing" scanner "$T/x21" --scanexec /nonexistent
+u 100 "--internal on a scanner" scanner "$T/x22" --internal a.example=h:25
+u 100 "--internal with --maildir" gateway "$T/x23" --internal a.example=h:25 \
+    --maildir a@a.example=md
+u 100 "--internal without a next hop" gateway "$T/x24" --internal a.example=
 u 100 "--tls-cert without --tls-key" gateway "$T/x8" --tls-cert /etc/hostname
 u 100 "a DIR with a space" gateway "$T/x 9"
 u 100 "bad --next-hop" gateway "$T/x10" --next-hop "host:port"
