@@ -458,38 +458,29 @@ chainkeys_have(void)
 	return r;
 }
 
+/* The settings (lines) in control file fn; 0 if it is missing. */
+static size_t
+control_count(const char *fn)
+{
+	struct sa	 l = SA_ZERO, err = SA_ZERO;
+	size_t		 n = 0;
+
+	if (control_readlist(fn, &l, &n, &err) == -1) {
+		mwlog(MWLOG_FATAL, "%.*s", (int)err.len, err.s);
+		exit(MW_TEMP);
+	}
+	sa_free(&l);
+	sa_free(&err);
+	return n;
+}
+
 /* 1 if this gateway hands scanned mail to internal servers: control/
  * routes says so and there is no control/maildirs entry */
 static int
 internal_have(void)
 {
-	struct sa	 l = SA_ZERO, err = SA_ZERO;
-	size_t		 nm = 0, nr = 0;
-
-	if (control_readlist("control/maildirs", &l, &nm, &err) == -1 ||
-	    control_readlist("control/routes", &l, &nr, &err) == -1) {
-		mwlog(MWLOG_FATAL, "%.*s", (int)err.len, err.s);
-		exit(MW_TEMP);
-	}
-	sa_free(&l);
-	sa_free(&err);
-	return nm == 0 && nr > 0;
-}
-
-/* 1 if control/group names a member */
-static int
-group_have(void)
-{
-	struct sa	 l = SA_ZERO, err = SA_ZERO;
-	size_t		 n = 0;
-
-	if (control_readlist("control/group", &l, &n, &err) == -1) {
-		mwlog(MWLOG_FATAL, "%.*s", (int)err.len, err.s);
-		exit(MW_TEMP);
-	}
-	sa_free(&l);
-	sa_free(&err);
-	return n > 0;
+	return control_count("control/maildirs") == 0 &&
+	    control_count("control/routes") > 0;
 }
 
 /* The scan stages' spools after the first and work directory
@@ -663,11 +654,12 @@ services_make(const struct setupopt *o)
 	const struct service *sv;
 	struct home	 h = { SA_ZERO, SA_ZERO, 0, { 0, 0, 0 } };
 	struct sa	 cmd = SA_ZERO;
-	int		 grouped = 1;
+	int		 grouped = 1, internal;
 
 	home_read(&h);
 	roledesc = o->role;
-	if (o->gateway && !(grouped = group_have()))
+	internal = o->gateway && internal_have();
+	if (o->gateway && !(grouped = control_count("control/group") > 0))
 		mwlog(MWLOG_WARN, "no group (--group, control/group): this "
 		    "gateway delivers what it receives as it is, unscanned");
 	for (sv = services; sv < services + sizeof services /
@@ -685,8 +677,7 @@ services_make(const struct setupopt *o)
 			if (rmtree("service/togroup") == -1)
 				die_sys("remove", "service/togroup");
 			continue;
-		} else if (o->gateway && internal_have() &&
-		    strcmp(sv->name, "local") == 0) {
+		} else if (internal && strcmp(sv->name, "local") == 0) {
 			struct service	 out = *sv;
 
 			/* scanned mail to the internal servers of

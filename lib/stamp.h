@@ -110,6 +110,9 @@ EVP_PKEY *stamp_keynew(void);
 /* PEM: PKCS#8 private key (priv) or SubjectPublicKeyInfo; Ed25519 only;
  * NULL with EINVAL otherwise.  Never asks for a passphrase. */
 EVP_PKEY *stamp_keyparse(const char *, size_t, int);
+/* A key file's contents (at most STAMP_MAXKEY bytes, else EFBIG) from
+ * fd into out.  0, or -1 with errno. */
+int	stamp_keyread(int, struct sa *);
 /* Public keys from path, a PEM file or a directory whose NAME.pub files
  * (not starting with a dot) are all read, into keys[*n..max-1]; *n
  * counts them.  0, or -1 with "PATH: reason" appended to err. */

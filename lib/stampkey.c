@@ -181,6 +181,28 @@ stamp_wipe(struct sa *s)
 	sa_free(s);
 }
 
+int
+stamp_keyread(int fd, struct sa *out)
+{
+	ssize_t	 r;
+
+	if (sa_ready(out, STAMP_MAXKEY + 1) == -1)
+		return -1;
+	while ((r = read(fd, out->s + out->len, STAMP_MAXKEY + 1 -
+	    out->len)) != 0) {
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		out->len += (size_t)r;
+		if (out->len > STAMP_MAXKEY) {
+			errno = EFBIG;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* one public key file into keys[*n] */
 static int
 stamp_pubfile(const char *fn, EVP_PKEY **keys, size_t max, size_t *n,
@@ -188,8 +210,7 @@ stamp_pubfile(const char *fn, EVP_PKEY **keys, size_t max, size_t *n,
 {
 	struct sa	 pem = SA_ZERO;
 	struct stat	 st;
-	ssize_t		 r = 0;
-	int		 fd;
+	int		 fd, r;
 
 	if (*n == max) {
 		(void)sa_catf(err, "%s: more than %zu public keys", fn, max);
@@ -197,8 +218,7 @@ stamp_pubfile(const char *fn, EVP_PKEY **keys, size_t max, size_t *n,
 		return -1;
 	}
 	if ((fd = open(fn, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1 ||
-	    fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    sa_ready(&pem, STAMP_MAXKEY + 1) == -1) {
+	    fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		(void)sa_catf(err, "%s: %s", fn, fd != -1 &&
 		    !S_ISREG(st.st_mode) ? "not a regular file" :
 		    strerror(errno));
@@ -207,19 +227,12 @@ stamp_pubfile(const char *fn, EVP_PKEY **keys, size_t max, size_t *n,
 		sa_free(&pem);
 		return -1;
 	}
-	while (pem.len <= STAMP_MAXKEY && (r = read(fd, pem.s + pem.len,
-	    STAMP_MAXKEY + 1 - pem.len)) != 0) {
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			break;
-		pem.len += (size_t)r;
-	}
+	r = stamp_keyread(fd, &pem);
 	(void)close(fd);
-	if (r == -1 || pem.len > STAMP_MAXKEY ||
-	    (keys[*n] = stamp_keyparse(pem.s, pem.len, 0)) == NULL) {
-		(void)sa_catf(err, "%s: %s", fn, r == -1 ? strerror(errno) :
-		    pem.len > STAMP_MAXKEY ? "too large for a key" :
+	if (r == -1 || (keys[*n] = stamp_keyparse(pem.s, pem.len, 0)) ==
+	    NULL) {
+		(void)sa_catf(err, "%s: %s", fn, r == -1 ? (errno == EFBIG ?
+		    "too large for a key" : strerror(errno)) :
 		    "not an Ed25519 PEM public key (SubjectPublicKeyInfo)");
 		sa_free(&pem);
 		errno = EINVAL;

@@ -255,9 +255,7 @@ static void
 notices(int held, const char *viruses)
 {
 	struct notice_info	 ni;
-	struct sa		 why = SA_ZERO, sc = SA_ZERO, rem = SA_ZERO;
-	struct sa		 fd = SA_ZERO;
-	struct sa		 helo = SA_ZERO, snd = SA_ZERO;
+	struct sa		 why = SA_ZERO, sc = SA_ZERO, fd = SA_ZERO;
 	const char		*r = NULL;
 
 	memset(&ni, 0, sizeof ni);
@@ -265,21 +263,15 @@ notices(int held, const char *viruses)
 	ni.me = g.me.s;
 	ni.from = g.from.s;
 	ni.admin = g.contact.s;
-	if (sa_copyb(&snd, g.env.from.s, g.env.from.len) == -1 ||
-	    sa_0(&snd) == -1 || sa_copyb(&rem, g.env.remote.s,
-	    g.env.remote.len) == -1 || sa_0(&rem) == -1 ||
-	    sa_copyb(&helo, g.env.helo.s, g.env.helo.len) == -1 ||
-	    sa_0(&helo) == -1)
-		die_nomem();
-	ni.sender = snd.s;
+	ni.sender = g.env.from.s;
 	ni.hdrfrom = field("From", &ni.hdrfromlen);
 	ni.subject = field("Subject", &ni.subjectlen);
 	ni.viruses = viruses;
 	ni.why = key("quarantine", &why);
 	ni.scanned = key("scanned", &sc);
 	ni.found = key("found", &fd);
-	ni.remote = rem.s;
-	ni.helo = helo.s;
+	ni.remote = g.env.remote.s;
+	ni.helo = g.env.helo.s;
 	ni.rcpts = g.env.rcpt.s;
 	ni.nrcpt = g.env.nrcpt;
 	ni.held = held;
@@ -290,13 +282,10 @@ notices(int held, const char *viruses)
 	if (g.admin.len > 0)
 		send1(NOTICE_ADMIN, &ni, g.admin.s);
 	if (sender_ok())
-		send1(NOTICE_SENDER, &ni, snd.s);
+		send1(NOTICE_SENDER, &ni, g.env.from.s);
 	sa_free(&why);
 	sa_free(&sc);
 	sa_free(&fd);
-	sa_free(&rem);
-	sa_free(&helo);
-	sa_free(&snd);
 }
 
 static void
@@ -337,7 +326,9 @@ main(int argc, char **argv)
 		mwlog(MWLOG_WARN, "- malformed %s", envelope_strerror(r));
 		return r == ENVELOPE_NOMEM ? MW_TEMP : MW_PERM;
 	}
-	if (sa_0(&g.env.id) == -1)
+	/* C strings for the notices (sa_0 keeps len) */
+	if (sa_0(&g.env.id) == -1 || sa_0(&g.env.from) == -1 ||
+	    sa_0(&g.env.remote) == -1 || sa_0(&g.env.helo) == -1)
 		die_nomem();
 	(void)key("verdict", &verdict);
 	v = key("viruses", &vir);

@@ -214,14 +214,10 @@ resolve_group(struct dns_addrs *l, struct sa *why)
 	size_t			 i;
 	int			 res = DNS_TEMP;
 
+	/* TCP only: readgroup() refuses lmtp, the one socket form */
 	for (i = 0; i < g.group.n; i++) {
 		rt = &g.group.r[i];
-		if (rt->sock[0] != '\0') {
-			if (l->n < DNS_MAXADDR &&
-			    smtpsess_unixaddr(&l->a[l->n], rt->sock) == 0)
-				l->n++;
-		} else
-			(void)dns_host(rt->host, rt->port, l, why);
+		(void)dns_host(rt->host, rt->port, l, why);
 	}
 	if (l->n > 0)
 		res = DNS_OK;

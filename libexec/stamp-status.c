@@ -102,30 +102,6 @@ why(void)
 	return buf;
 }
 
-/* Read fd into a buffer reserved once (no copies left by growth). */
-static int
-readkey(int fd, struct sa *out)
-{
-	ssize_t	 r;
-
-	if (sa_ready(out, STAMP_MAXKEY + 1) == -1)
-		return -1;
-	while ((r = read(fd, out->s + out->len, STAMP_MAXKEY + 1 -
-	    out->len)) != 0) {
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			return -1;
-		out->len += (size_t)r;
-		if (out->len > STAMP_MAXKEY) {
-			errno = EFBIG;
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* The private PEM key in fn, which must be ours alone. */
 static EVP_PKEY *
 loadpriv(const char *fn)
 {
@@ -143,7 +119,7 @@ loadpriv(const char *fn)
 	if ((st.st_mode & 077) != 0)
 		die("refusing key", fn, "group or others have access "
 		    "(chmod 0600 or 0400)");
-	if (readkey(fd, &pem) == -1)
+	if (stamp_keyread(fd, &pem) == -1)
 		die("unable to read key", fn, strerror(errno));
 	(void)close(fd);
 	k = stamp_keyparse(pem.s, pem.len, 1);
