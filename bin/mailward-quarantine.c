@@ -5,7 +5,10 @@
  * release gives a held message back to queue/scan without the scan's
  * envelope keys, to pass every stage again; release --force puts it
  * into queue/stamp with verdict "released" and who released it, for
- * stamp-status(8) to sign as it stands.  Either writes a new spool file
+ * stamp-status(8) to sign as it stands.  On a gateway (control/role)
+ * release sends it to the group again (queue/togroup), and --force
+ * delivers it unscanned (queue/local) without any status field, so no
+ * stamp it came with reaches a user.  Either writes a new spool file
  * (spool_open, spool_commit: the envelope changes), owned like the
  * target spool's new/ when run as root, and only then removes the held
  * one.  The list, its lines and the envelope rewrite: lib/qview.c. */
@@ -29,6 +32,7 @@
 #include "mw_exit.h"
 #include "mwlog.h"
 #include "qview.h"
+#include "stamp.h"
 #include "sa.h"
 #include "spool.h"
 
@@ -59,6 +63,7 @@ static struct {
 	struct stat		 held;	/* the file held_open() opened */
 	struct sa		 path, tpath, head, out;
 	char			 buf[65536];
+	int			 gateway;	/* control/role */
 } g;
 
 static void	die(int, const char *, ...) MW_PRINTF(2, 3) MW_NORETURN;
@@ -326,14 +331,43 @@ target(const char *spool, const char *id, struct stat *st)
 		die_sys("look for", g.tpath.s);
 }
 
-/* The new envelope, the message bytes already read, the rest of fd. */
+/* The message without its status fields: the bytes already read and
+ * the rest of fd, read whole. */
 static int
-copy(int fd, struct spool_tx *tx, size_t hl)
+copy_stripped(int fd, struct spool_tx *tx, size_t hl)
+{
+	struct sa	 msg = SA_ZERO, clean = SA_ZERO;
+	size_t		 removed;
+	ssize_t		 r;
+	int		 res = -1;
+
+	if (sa_catb(&msg, g.head.s + hl, g.head.len - hl) == -1)
+		goto out;
+	while ((r = read(fd, g.buf, sizeof g.buf)) != 0)
+		if ((r == -1 && errno != EINTR) || (r > 0 && sa_catb(&msg,
+		    g.buf, (size_t)r) == -1))
+			goto out;
+	if (stamp_strip(&clean, msg.s, msg.len, &removed) == 0 &&
+	    bio_put(&tx->out, clean.s, clean.len) == 0)
+		res = 0;
+out:
+	sa_free(&msg);
+	sa_free(&clean);
+	return res;
+}
+
+/* The new envelope, the message bytes already read, the rest of fd;
+ * with strip, the message without its status fields. */
+static int
+copy(int fd, struct spool_tx *tx, size_t hl, int strip)
 {
 	ssize_t	 r;
 
-	if (bio_put(&tx->out, g.out.s, g.out.len) == -1 ||
-	    bio_put(&tx->out, g.head.s + hl, g.head.len - hl) == -1)
+	if (bio_put(&tx->out, g.out.s, g.out.len) == -1)
+		return -1;
+	if (strip)
+		return copy_stripped(fd, tx, hl);
+	if (bio_put(&tx->out, g.head.s + hl, g.head.len - hl) == -1)
 		return -1;
 	for (;;) {
 		if ((r = read(fd, g.buf, sizeof g.buf)) == -1 && errno == EINTR)
@@ -374,7 +408,8 @@ release(const char *id, int force)
 	struct envelope	 e = ENVELOPE_ZERO;
 	struct spool_tx	 tx;
 	struct stat	 st;
-	const char	*to = force ? "queue/stamp" : "queue/scan";
+	const char	*to = g.gateway ? (force ? "queue/local" :
+	    "queue/togroup") : (force ? "queue/stamp" : "queue/scan");
 	size_t		 hl;
 	int		 fd, r;
 
@@ -387,7 +422,7 @@ release(const char *id, int force)
 	if (spool_open(&tx, to, id) == -1)
 		die_sys("create a file in", to);
 	if ((geteuid() == 0 && fchown(tx.fd, st.st_uid, st.st_gid) == -1) ||
-	    copy(fd, &tx, hl) == -1) {
+	    copy(fd, &tx, hl, g.gateway && force) == -1) {
 		spool_abort(&tx);
 		die_sys("write", g.tpath.s);
 	}
@@ -396,11 +431,11 @@ release(const char *id, int force)
 	(void)close(fd);
 	held_remove(id, force ? "released unscanned" : "released");
 	if (force)
-		mwlog(MWLOG_INFO, "%s released to=stamp verdict=released "
-		    "by=%s uid=%lu at=%llu", id, g.who, g.uid, g.now);
+		mwlog(MWLOG_INFO, "%s released to=%s verdict=released "
+		    "by=%s uid=%lu at=%llu", id, to + 6, g.who, g.uid, g.now);
 	else
-		mwlog(MWLOG_INFO, "%s released to=scan by=%s uid=%lu", id,
-		    g.who, g.uid);
+		mwlog(MWLOG_INFO, "%s released to=%s by=%s uid=%lu", id,
+		    to + 6, g.who, g.uid);
 	envelope_free(&e);
 }
 
@@ -547,6 +582,21 @@ command(int argc, char **argv)
 		die_usage("unknown command or arguments");
 }
 
+/* g.gateway from control/role (a scanner's home if it is missing) */
+static void
+role(void)
+{
+	struct sa	 r = SA_ZERO, err = SA_ZERO;
+
+	if (control_readline("control/role", &r, &err) == -1) {
+		(void)sa_0(&err);
+		die(MW_TEMP, "%s", err.s);
+	}
+	g.gateway = sa_eqs(&r, "gateway");
+	sa_free(&r);
+	sa_free(&err);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -574,6 +624,7 @@ main(int argc, char **argv)
 		die(MW_TEMP, "%s is no mailward home: no queue/ in it",
 		    home);
 	whoami();
+	role();
 	command(argc - i, argv + i);
 	return MW_OK;
 }

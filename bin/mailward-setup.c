@@ -43,7 +43,8 @@
 	"[--databases DIR] [--stages ENGINE,...] [--clamd ADDR] " \
 	"[--scanexec FILE] [--chain-key PUBKEY]... [--group HOST[:PORT]]... " \
 	"[--group-key PUBKEY]... [--scanner-net CIDR]... " \
-	"[--scan-policy stamp|source|either|both]"
+	"[--scan-policy stamp|source|either|both] " \
+	"[--internal DOMAIN=NEXTHOP]..."
 #define MAXFILE		(1UL << 20)	/* a certificate or key we copy */
 #define DEF_LISTEN	"0.0.0.0:25"
 #define DEF_MAXCONN	40UL
@@ -65,7 +66,15 @@
  * queue/notify, whose notify tells recipients and the administrator of
  * what was found, then passes messages to queue/outbound and holds the
  * quarantined ones (exit 21) in queue/quarantine; its notices go to
- * queue/scan, to be scanned and stamped like any message. */
+ * queue/scan, to be scanned and stamped like any message.  A gateway's
+ * classify sends what is not scanned yet to queue/togroup (relay -g to
+ * control/group), scanned mail to queue/local, whose deliver-maildir
+ * stores it in control/maildirs or passes it to relay for the internal
+ * servers of control/routes, and what it holds (exit 21) to
+ * queue/notify, whose notify -g tells the recipients and the
+ * administrator (notices straight to queue/local) and moves it to the
+ * quarantine.  Both roles expire their quarantine hourly
+ * (expire_service()). */
 #define SCANNER		MWHOME_SCANNER
 #define GATEWAY		MWHOME_GATEWAY
 enum { NOLIMIT, LIMIT, SCANLIMIT };	/* s6-softlimit: none, MiB, scan's */
@@ -90,11 +99,14 @@ static const struct service {
 	    "-o queue/outbound -r 21=queue/quarantine -f queue/quarantine "
 	    "queue/notify", "notify -o queue/scan -r notify" },
 	{ "incoming", GATEWAY, LIMIT, 0, "mwqueue", "spool-run",
-	    "-o queue/togroup -r 20=queue/local -r 21=queue/quarantine "
+	    "-o queue/togroup -r 20=queue/local -r 21=queue/notify "
 	    "-f queue/quarantine queue/incoming", "classify" },
+	{ "notify", GATEWAY, LIMIT, 0, "mwqueue", "spool-run",
+	    "-o queue/quarantine -r 21=queue/quarantine -f queue/quarantine "
+	    "queue/notify", "notify -g -o queue/local -r notify" },
 	{ "togroup", GATEWAY, NOLIMIT, 0, "mwrelay", "relay", "-g", NULL },
 	{ "local", GATEWAY, LIMIT, 0, "mwdeliver", "spool-run",
-	    "-f queue/failed queue/local", "deliver-maildir" },
+	    "-f queue/failed queue/local", "deliver-maildir -o queue/outbound" },
 	{ "relay", SCANNER | GATEWAY, NOLIMIT, 0, "mwrelay", "relay", NULL,
 	    NULL },
 };
@@ -313,8 +325,6 @@ control_gateway(const struct setupopt *o)
 		control_put("scanners", &o->scannernets, 1);
 	if (o->scanpolicy != NULL)
 		control_puts("scanpolicy", o->scanpolicy, 1);
-	if (o->internal.len > 0)
-		control_put("routes", &o->internal, 1);
 	keys_write(&o->groupkeys, "control/groupkeys", "group key (stamps "
 	    "made with it are trusted):");
 }
@@ -350,8 +360,10 @@ control_write(const struct setupopt *o)
 		control_put("maildirs", &o->maildirs, 1);
 	else if (o->gateway)
 		control_puts("maildirs", "# ADDRESS PATH or @domain PATH", 0);
-	if (o->nexthop != NULL) {
-		if (sa_catf(&r, "* %s\n", o->nexthop) == -1)
+	/* a gateway's internal servers, then the next hop for the rest */
+	if (o->internal.len > 0 || o->nexthop != NULL) {
+		if (sa_cat(&r, &o->internal) == -1 || (o->nexthop != NULL &&
+		    sa_catf(&r, "* %s\n", o->nexthop) == -1))
 			die_nomem();
 		control_put("routes", &r, 1);
 		sa_free(&r);
@@ -474,18 +486,9 @@ control_count(const char *fn)
 	return n;
 }
 
-/* 1 if this gateway hands scanned mail to internal servers: control/
- * routes says so and there is no control/maildirs entry */
-static int
-internal_have(void)
-{
-	return control_count("control/maildirs") == 0 &&
-	    control_count("control/routes") > 0;
-}
-
 /* The scan stages' spools after the first and work directory
- * (libclamav's and vendors' temporary files), notify's counts, and the
- * status key pair, which only mwstamp can read. */
+ * (libclamav's and vendors' temporary files), and the status key pair,
+ * which only mwstamp can read. */
 static void
 scanner_make(const struct setupopt *o)
 {
@@ -505,7 +508,6 @@ scanner_make(const struct setupopt *o)
 			die_home();
 	}
 	dir_make("tmp", 0700, "mwscan", NULL);
-	dir_make("notify", 0700, "mwstamp", NULL);
 	if (mwhome_keys(&home, "keys", "mwstamp", kid, &made) == -1)
 		die_home();
 	(void)printf("mailward-setup: %s status key %s; the gateways need "
@@ -630,7 +632,7 @@ scan_services(const struct home *h)
 /* The quarantine's expiry, hourly: mailward-quarantine from this
  * program's own directory (bin/), as the quarantine's owner. */
 static void
-expire_service(const struct home *h)
+expire_service(const struct home *h, const char *owner)
 {
 	struct sa	 bin = SA_ZERO, cmd = SA_ZERO;
 
@@ -643,7 +645,7 @@ expire_service(const struct home *h)
 	if (sa_catf(&cmd, "sh -c '%s/mailward-quarantine expire; "
 	    "exec sleep 3600'", bin.s) == -1 || sa_0(&cmd) == -1)
 		die_nomem();
-	service_write("expire", "mwscan", h->softlimit[LIMIT], 0, cmd.s);
+	service_write("expire", owner, h->softlimit[LIMIT], 0, cmd.s);
 	sa_free(&bin);
 	sa_free(&cmd);
 }
@@ -654,14 +656,13 @@ services_make(const struct setupopt *o)
 	const struct service *sv;
 	struct home	 h = { SA_ZERO, SA_ZERO, 0, { 0, 0, 0 } };
 	struct sa	 cmd = SA_ZERO;
-	int		 grouped = 1, internal;
 
 	home_read(&h);
 	roledesc = o->role;
-	internal = o->gateway && internal_have();
-	if (o->gateway && !(grouped = control_count("control/group") > 0))
-		mwlog(MWLOG_WARN, "no group (--group, control/group): this "
-		    "gateway delivers what it receives as it is, unscanned");
+	if (o->gateway && control_count("control/group") == 0)
+		mwlog(MWLOG_WARN, "no group yet (--group, control/group): "
+		    "mail that is not scanned waits in queue/togroup until "
+		    "control/group names the scanning group");
 	for (sv = services; sv < services + sizeof services /
 	    sizeof services[0]; sv++) {
 		if ((sv->roles & (o->gateway ? GATEWAY : SCANNER)) == 0)
@@ -672,37 +673,14 @@ services_make(const struct setupopt *o)
 
 			chained.filter = "stamp-status -i -K control/chainkeys";
 			service_cmd(&cmd, &chained, &h);
-		} else if (o->gateway && !grouped &&
-		    strcmp(sv->name, "togroup") == 0) {
-			if (rmtree("service/togroup") == -1)
-				die_sys("remove", "service/togroup");
-			continue;
-		} else if (internal && strcmp(sv->name, "local") == 0) {
-			struct service	 out = *sv;
-
-			/* scanned mail to the internal servers of
-			 * control/routes, through relay */
-			out.args = "-o queue/outbound -f queue/failed "
-			    "queue/local";
-			out.filter = NULL;
-			service_cmd(&cmd, &out, &h);
-		} else if (o->gateway && !grouped &&
-		    strcmp(sv->name, "incoming") == 0) {
-			struct service	 alone = *sv;
-
-			alone.args = "-o queue/local -f queue/failed "
-			    "queue/incoming";
-			alone.filter = NULL;
-			service_cmd(&cmd, &alone, &h);
 		} else
 			service_cmd(&cmd, sv, &h);
 		service_write(sv->name, sv->user, h.softlimit[sv->limit],
 		    sv->tcp, cmd.s);
 	}
-	if (!o->gateway) {
+	if (!o->gateway)
 		scan_services(&h);
-		expire_service(&h);
-	}
+	expire_service(&h, o->gateway ? "mwqueue" : "mwscan");
 	(void)printf("mailward-setup: %s home %s ready (smtpd on %s, "
 	    "libexec %s)\nrun it with: s6-svscan %s/service\n", o->role,
 	    absdir.s, h.listen.s, libexecdir.s, absdir.s);
@@ -765,6 +743,8 @@ main(int argc, char **argv)
 	if (mwhome_queues(&home, o.gateway ? GATEWAY : SCANNER) == -1)
 		die_home();
 	maildirs_make(&o);
+	/* notify's counts per address, its runner's own */
+	dir_make("notify", 0700, o.gateway ? "mwqueue" : "mwstamp", NULL);
 	scanner_make(&o);
 	services_make(&o);
 	setupopt_free(&o);

@@ -25,7 +25,9 @@
  * messages (mwstamp) and the quarantined ones (the scan stages); a
  * chain's later stages read queue/scan2... (mwhome_spool()).  A
  * gateway's classify sends unscanned mail to queue/togroup (relay -g)
- * and holds loops in its own quarantine. */
+ * and what it holds to queue/notify, whose notify (mwqueue) tells the
+ * administrator, spools its notices into queue/local and moves the
+ * message to the gateway's own quarantine. */
 const struct mwhome_spool mwhome_spools[] = {
 	{ "incoming",	"mwqueue",	"mwrecv",	S | G },
 	{ "scan",	"mwscan",	"mwqueue",	S },
@@ -36,6 +38,7 @@ const struct mwhome_spool mwhome_spools[] = {
 	{ "outbound",	"mwrelay",	"mwqueue",	G },
 	{ "togroup",	"mwrelay",	"mwqueue",	G },
 	{ "quarantine",	"mwqueue",	"mwqueue",	G },
+	{ "notify",	"mwqueue",	"mwqueue",	G },
 	{ "local",	"mwdeliver",	"mwqueue",	G },
 	{ "failed",	"mwqueue",	"mwqueue",	S | G },
 };

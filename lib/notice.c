@@ -54,19 +54,23 @@ static int
 header(struct sa *out, enum notice_kind k, const struct notice_info *in,
     const char *to)
 {
-	static const char *const subj[3][2] = {
+	static const char *const subj[3][3] = {
 		{ "A virus was removed from a message to you",
-		  "A message to you was held: it carries a virus" },
-		{ "Virus report: parts removed", "Virus report: message held" },
+		  "A message to you was held: it carries a virus",
+		  "A message to you was held: it was not scanned" },
+		{ "Virus report: parts removed", "Virus report: message held",
+		  "Gateway report: message held unscanned" },
 		{ "A virus was removed from your message",
-		  "Your message was held: it carries a virus" },
+		  "Your message was held: it carries a virus",
+		  "Your message was held: it was not scanned" },
 	};
+	int	 s = in->unscanned ? 2 : !!in->held;
 
 	if (sa_cats(out, "From: mailward <") == -1 ||
 	    mailfmt_cleans(out, in->from, 256) == -1 ||
 	    sa_cats(out, ">\nTo: <") == -1 ||
 	    mailfmt_cleans(out, to, 256) == -1 ||
-	    sa_catf(out, ">\nSubject: %s\nDate: ", subj[k][!!in->held]) == -1 ||
+	    sa_catf(out, ">\nSubject: %s\nDate: ", subj[k][s]) == -1 ||
 	    mailfmt_date(out, in->now) == -1 ||
 	    sa_cats(out, "\nMessage-ID: <") == -1 ||
 	    mailfmt_cleans(out, in->msgid, 200) == -1 ||
@@ -87,6 +91,12 @@ intro(struct sa *out, enum notice_kind k, const struct notice_info *in)
 		"Your message",
 	};
 
+	if (in->unscanned)
+		return sa_catf(out, "%s arrived at the mailward gateway ",
+		    what[k]) == -1 || mailfmt_cleans(out, in->me, 256) == -1 ||
+		    sa_cats(out, ".\nIt could not be shown to have been scanned "
+		    "for viruses by the scanning\ngroup, so it is held in "
+		    "quarantine and was not delivered.\n\n") == -1 ? -1 : 0;
 	if (sa_catf(out, "%s was scanned for viruses by mailward at ",
 	    what[k]) == -1 || mailfmt_cleans(out, in->me, 256) == -1)
 		return -1;
@@ -139,7 +149,9 @@ record(struct sa *out, const struct notice_info *in)
 		    mailfmt_cleans(out, in->me, 256) == -1 ||
 		    sa_cats(out, "; see it with\n  mailward-quarantine show ")
 		    == -1 || mailfmt_cleans(out, in->qid, 200) == -1 ||
-		    sa_cats(out, "\nrelease it (scanned again) with\n"
+		    sa_cats(out, in->unscanned ? "\nsend it to the scanning "
+		    "group again with\n  mailward-quarantine release " :
+		    "\nrelease it (scanned again) with\n"
 		    "  mailward-quarantine release ") == -1 ||
 		    mailfmt_cleans(out, in->qid, 200) == -1 ||
 		    sa_catc(out, '\n') == -1 ? -1 : 0;

@@ -13,7 +13,11 @@
  * never in a header of the notice: a hostile subject cannot add a
  * header or a MIME part.  The text says what was found, what became of
  * the message (parts removed and the rest delivered, or held in the
- * quarantine), and for the recipient how to ask for a release. */
+ * quarantine), and for the recipient how to ask for a release.  A
+ * gateway's notice (unscanned set: a message held because it could not
+ * be shown to be scanned, classify(8)) says so instead of naming a
+ * virus, and tells the administrator how to send it to the group
+ * again. */
 #ifndef MW_NOTICE_H
 #define MW_NOTICE_H
 
@@ -44,6 +48,7 @@ struct notice_info {
 	const char		*rcpts;		/* each followed by a NUL */
 	size_t			 nrcpt;
 	int			 held;		/* quarantined, else cleaned */
+	int			 unscanned;	/* held by a gateway */
 	unsigned long long	 arrived;	/* seconds since the epoch */
 	unsigned long long	 now;
 	const char		*msgid;		/* the notice's Message-ID

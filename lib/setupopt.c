@@ -219,14 +219,28 @@ opt_internal(void *obj, const char *v)
 	if (rs.n != 1 || v[0] == '*' || v[0] == '.')
 		r = -1;
 	route_free(&rs);
-	sa_free(&err);
 	if (r == -1) {
 		sa_free(&line);
+		sa_free(&err);
 		return errno == ENOMEM ? -1 : bad(o, "--internal wants DOMAIN="
 		    "HOST[:PORT], lmtp:HOST[:PORT] or lmtp:/SOCKET", v);
 	}
-	r = sa_cat(&o->internal, &line) == -1 ||
-	    sa_catf(&o->subs, "@%.*s\n", (int)(eq - v), v) == -1 ? -1 : 0;
+	/* with the earlier ones: a domain twice */
+	if (sa_cat(&o->internal, &line) == -1)
+		r = -1;
+	else if (route_parse(&rs, "--internal", o->internal.s,
+	    o->internal.len, &err) == -1) {
+		o->internal.len -= line.len;
+		r = errno == ENOMEM ? -1 : bad(o, "--internal names a domain "
+		    "twice", v);
+	}
+	route_free(&rs);
+	sa_free(&err);
+	if (r == -1) {
+		sa_free(&line);
+		return -1;
+	}
+	r = sa_catf(&o->subs, "@%.*s\n", (int)(eq - v), v);
 	sa_free(&line);
 	return r;
 }
@@ -355,9 +369,6 @@ opts_check(struct setupopt *o)
 		return bad(o, "--softlimit-scan is for the scanner role", NULL);
 	if (o->chainkeys.len > 0 && o->gateway)
 		return bad(o, "--chain-key is for the scanner role", NULL);
-	if (o->internal.len > 0 && o->maildirs.len > 0)
-		return bad(o, "a gateway delivers to Maildirs or to internal "
-		    "servers, not both", NULL);
 	if (!o->gateway && (o->group.len > 0 || o->groupkeys.len > 0 ||
 	    o->scannernets.len > 0 || o->scanpolicy || o->internal.len > 0))
 		return bad(o, "--group, --group-key, --scanner-net, "

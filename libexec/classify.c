@@ -10,10 +10,11 @@
  * forged one never reaches a user.  Not scanned: exit 0, the message as
  * it came, for the group.  A message the group sent back without a
  * valid stamp (under a policy that wants one), or that passed this
- * gateway more than control/maxpasses times, is held: exit
- * MW_ROUTE_HOLD with verdict quarantined and the reason in its
- * envelope, for the runner's -r 21=queue/quarantine.  Never delivered
- * unscanned, never looped. */
+ * gateway more than control/maxpasses times (scanned or not), is held:
+ * exit MW_ROUTE_HOLD with verdict quarantined and the reason in its
+ * envelope, for the runner's -r 21=queue/quarantine (queue/notify on a
+ * gateway made by mailward-setup).  Never delivered unscanned, never
+ * looped. */
 #include "sysdeps.h"
 
 #include <errno.h>
@@ -243,7 +244,9 @@ classify(void)
 	if (r == STAMP_ERROR)
 		die("unable to verify a stamp", strerror(errno));
 	stampok = r == STAMP_VALID && st.verdict != STAMP_QUARANTINED;
-	sr = r == STAMP_VALID && !stampok ? "quarantined" : stamp_strerror(r);
+	/* a valid stamp by its verdict, else why it is not one */
+	sr = r == STAMP_VALID ? stamp_verdictname(st.verdict) :
+	    stamp_strerror(r);
 	source = fromgroup();
 	switch (g.policy) {
 	case P_STAMP:	scanned = stampok; break;
@@ -252,6 +255,14 @@ classify(void)
 	default:	scanned = stampok && source; break;
 	}
 	k = passes(msg, n);
+	if (k > g.maxpasses) {	/* scanned or not: a loop */
+		if (sa_catf(&why, "loop: passed this gateway %lu times", k) ==
+		    -1 || sa_0(&why) == -1)
+			die_nomem();
+		r = hold(msg, n, why.s);
+		sa_free(&why);
+		return r;
+	}
 	if (scanned) {
 		/* a status field that does not verify never reaches a user */
 		if (!stampok && stamp_strip(&clean, msg, n, &removed) == -1)
@@ -260,17 +271,13 @@ classify(void)
 			msg = clean.s, n = clean.len;
 		writeout(1, msg, n);
 		mwlog(MWLOG_INFO, "%s local policy=%s stamp=%s source=%s "
-		    "removed=%zu passes=%lu", g.env.id.s, policies[g.policy],
-		    stampok ? stamp_verdictname(st.verdict) : sr,
+		    "removed=%zu passes=%lu", g.env.id.s, policies[g.policy], sr,
 		    source ? "group" : "other", removed, k);
 		sa_free(&clean);
 		return MW_ROUTE_LOCAL;
 	}
 	if (source && sa_catf(&why, "back from the group (%s) without a "
 	    "valid stamp: %s", g.env.remote.s, sr) == -1)
-		die_nomem();
-	else if (!source && k > g.maxpasses && sa_catf(&why, "loop: passed "
-	    "this gateway %lu times", k) == -1)
 		die_nomem();
 	if (why.len > 0) {
 		(void)sa_0(&why);

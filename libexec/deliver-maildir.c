@@ -7,8 +7,13 @@
  * and is otherwise the spooled message byte for byte.  Copies are named
  * after the queue id and the recipient (maildir.h), so running again
  * after a crash or a temporary failure skips what was delivered.
- * Unknown recipients are bounced (dsn.h) once every other recipient is
- * done; any temporary error leaves the whole message to a retry. */
+ * With -o SPOOL, the recipients without a Maildir whose domain has a
+ * route of its own in control/routes (a gateway's internal servers; not
+ * "*") are passed on together in one new spool file in SPOOL, for
+ * relay.  Unknown
+ * recipients are bounced (dsn.h); both happen once every Maildir
+ * delivery is done, and any temporary error leaves the whole message to
+ * a retry. */
 #include "sysdeps.h"
 
 #include <errno.h>
@@ -24,18 +29,24 @@
 #include "maildirmap.h"
 #include "mw_exit.h"
 #include "mwlog.h"
+#include "route.h"
 #include "sa.h"
 #include "spool.h"
 
 #define MAXSPOOL	((256UL << 20) + ENVELOPE_MAXBLOCK)
 #define MAXHOST		255
-#define USAGE		"usage: deliver-maildir [-b BOUNCESPOOL] < spoolfile"
+#define USAGE		"usage: deliver-maildir [-b BOUNCESPOOL] [-o SPOOL] " \
+			"< spoolfile"
 
-enum outcome { O_DELIVERED, O_DUPLICATE, O_UNKNOWN, O_BADADDR, O_TEMP };
+enum outcome { O_DELIVERED, O_DUPLICATE, O_ROUTED, O_UNKNOWN, O_BADADDR,
+	O_TEMP };
 
 static struct {
 	const char		*bounce;	/* spool for bounces */
+	const char		*onward;	/* -o: spool for routed rcpts */
 	struct maildirmap	 map;
+	struct routes		 routes;	/* control/routes, with -o */
+	struct envelope		 fw;		/* the routed recipients */
 	struct sa		 me;		/* control/me, for the DSN */
 	char			 host[MAXHOST + 1];
 	struct envelope		 env;
@@ -43,7 +54,7 @@ static struct {
 	size_t			 msglen;
 	struct sa		 key, name, hdr, path, tmp;
 } g = { .bounce = "queue/outbound", .map = MAILDIRMAP_ZERO,
-	.env = ENVELOPE_ZERO };
+	.routes = ROUTES_ZERO, .fw = ENVELOPE_ZERO, .env = ENVELOPE_ZERO };
 
 static void MW_NORETURN
 die(int code, const char *what, const char *why)
@@ -76,7 +87,26 @@ mkhdr(const char *rcpt, size_t n)
 		die_nomem();
 }
 
-/* Deliver to one recipient; logs the outcome unless it is a bounce. */
+/* 1 if -o was given and control/routes names the domain of rcpt (n
+ * bytes, parsed), or a suffix of it: "*" (the next hop for the rest of
+ * the world) does not count, lest a subscriber without a Maildir go
+ * back out the way its mail came in. */
+static int
+routed(const char *rcpt, size_t n)
+{
+	const struct route	*rt;
+	size_t			 at = n;
+
+	while (at > 0 && rcpt[at - 1] != '@')
+		at--;
+	if (g.onward == NULL || at == 0)
+		return 0;
+	rt = route_lookup(&g.routes, rcpt + at, n - at);
+	return rt != NULL && strcmp(rt->domain, "*") != 0;
+}
+
+/* Deliver to one recipient; logs the outcome unless it is a bounce or
+ * passed on. */
 static enum outcome
 deliver_one(const char *rcpt)
 {
@@ -88,7 +118,7 @@ deliver_one(const char *rcpt)
 	if (addr_parse_mailbox(rcpt, n, 1, &g.tmp) != ADDR_OK)
 		return O_BADADDR;
 	if ((dir = maildirmap_lookup(&g.map, rcpt, n)) == NULL)
-		return O_UNKNOWN;
+		return routed(rcpt, n) ? O_ROUTED : O_UNKNOWN;
 	if (maildir_key(&g.key, g.env.id.s, g.env.id.len, rcpt, n) == -1 ||
 	    maildir_name(&g.name, g.env.time, g.key.s, g.key.len,
 	    g.host) == -1)
@@ -137,6 +167,39 @@ bounce(const struct dsn_rcpt *bad, size_t n)
 	return 0;
 }
 
+/* The recipients routed onward, as one new spool file in g.onward: 0,
+ * or -1 if it must be retried.  Everything but the recipients and the
+ * id is the message's own envelope (its scan keys included). */
+static int
+pass_on(void)
+{
+	struct sa	 id = SA_ZERO, env = SA_ZERO, msg = SA_ZERO;
+	const char	*p = NULL;
+	char		 e1[300];
+	int		 r = 0;
+
+	if (g.fw.nrcpt == 0)
+		return 0;
+	if (spool_newid(&id) == -1 || sa_0(&id) == -1 ||
+	    sa_copyb(&g.fw.id, id.s, id.len) == -1 ||
+	    envelope_fmt(&g.fw, &env) == -1 ||
+	    sa_catb(&msg, g.msg, g.msglen) == -1)
+		die_nomem();
+	if (spool_write(g.onward, id.s, &env, &msg) == -1) {
+		mwlog(MWLOG_WARN, "%s unable to pass recipients on to %s: %s",
+		    g.env.id.s, g.onward, strerror(errno));
+		r = -1;
+	}
+	while (r == 0 && (p = envelope_nextrcpt(&g.fw, p)) != NULL)
+		mwlog(MWLOG_INFO, "%s routed to=%s spool=%s queued=%s",
+		    g.env.id.s, esc(e1, sizeof e1, p, strlen(p)), g.onward,
+		    id.s);
+	sa_free(&id);
+	sa_free(&env);
+	sa_free(&msg);
+	return r;
+}
+
 static int
 deliver_all(void)
 {
@@ -147,8 +210,18 @@ deliver_all(void)
 
 	if ((bad = calloc(g.env.nrcpt, sizeof *bad)) == NULL)
 		die_nomem();
+	g.fw.time = g.env.time;
+	g.fw.tls = g.env.tls;
+	if (sa_copyb(&g.fw.remote, g.env.remote.s, g.env.remote.len) == -1 ||
+	    sa_copyb(&g.fw.helo, g.env.helo.s, g.env.helo.len) == -1 ||
+	    sa_copyb(&g.fw.from, g.env.from.s, g.env.from.len) == -1 ||
+	    sa_copyb(&g.fw.extra, g.env.extra.s, g.env.extra.len) == -1)
+		die_nomem();
 	while ((p = envelope_nextrcpt(&g.env, p)) != NULL) {
 		cnt[o = deliver_one(p)]++;
+		if (o == O_ROUTED && envelope_addrcpt(&g.fw, p, strlen(p)) ==
+		    -1)
+			die_nomem();
 		if (o != O_UNKNOWN && o != O_BADADDR)
 			continue;
 		bad[nbad].addr = p;
@@ -159,16 +232,18 @@ deliver_all(void)
 		    "x-mailward; bad recipient address syntax";
 		nbad++;
 	}
-	/* bounce only once the rest is done: a retry must not bounce twice */
-	if (cnt[O_TEMP] > 0 || bounce(bad, nbad) == -1) {
+	/* pass on and bounce only once the rest is done: a retry must do
+	 * neither twice */
+	if (cnt[O_TEMP] > 0 || pass_on() == -1 || bounce(bad, nbad) == -1) {
 		mwlog(MWLOG_INFO, "%s deferred delivered=%zu duplicate=%zu "
 		    "deferred=%zu unknown=%zu", g.env.id.s, cnt[O_DELIVERED],
 		    cnt[O_DUPLICATE], cnt[O_TEMP], nbad);
 		free(bad);
 		return MW_TEMP;
 	}
-	mwlog(MWLOG_INFO, "%s done delivered=%zu duplicate=%zu bounced=%zu",
-	    g.env.id.s, cnt[O_DELIVERED], cnt[O_DUPLICATE], nbad);
+	mwlog(MWLOG_INFO, "%s done delivered=%zu duplicate=%zu routed=%zu "
+	    "bounced=%zu", g.env.id.s, cnt[O_DELIVERED], cnt[O_DUPLICATE],
+	    cnt[O_ROUTED], nbad);
 	free(bad);
 	return MW_OK;
 }
@@ -209,19 +284,24 @@ setup(int argc, char **argv)
 	struct sa	 err = SA_ZERO;
 	int		 c;
 
-	while ((c = getopt(argc, argv, "b:")) != -1)
+	while ((c = getopt(argc, argv, "b:o:")) != -1)
 		if (c == 'b')
 			g.bounce = optarg;
+		else if (c == 'o')
+			g.onward = optarg;
 		else
 			die(MW_TEMP, "usage", USAGE);
 	if (optind != argc)
 		die(MW_TEMP, "usage", USAGE);
 	c = maildirmap_load(&g.map, "control/maildirs", &err);
-	if (c == 0)
+	if (c == 0 && g.onward == NULL)
 		die(MW_TEMP, "control/maildirs", "missing: no local mailboxes");
 	if (c == -1 || sa_0(&err) == -1)
 		die(MW_TEMP, "unable to read control/maildirs",
 		    err.s != NULL ? err.s : strerror(errno));
+	if (g.onward != NULL && route_load(&g.routes, "control/routes",
+	    &err) == -1 && sa_0(&err) == 0)
+		die(MW_TEMP, "unable to read control/routes", err.s);
 	if (gethostname(g.host, sizeof g.host) == -1 || g.host[0] == '\0')
 		memcpy(g.host, "localhost", sizeof "localhost");
 	g.host[MAXHOST] = '\0';
@@ -249,7 +329,9 @@ main(int argc, char **argv)
 	if (r == MW_OK)
 		r = deliver_all();
 	envelope_free(&g.env);
+	envelope_free(&g.fw);
 	maildirmap_free(&g.map);
+	route_free(&g.routes);
 	sa_free(&buf);
 	sa_free(&g.me);
 	sa_free(&g.key);

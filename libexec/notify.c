@@ -9,7 +9,9 @@
  * queue/scan: notices are scanned and stamped like any message) with
  * the envelope key "notice", which makes notify pass it on without a
  * notice of its own.  Exit MW_ROUTE_HOLD for a quarantined message (its
- * runner moves it to the quarantine), 0 for the rest. */
+ * runner moves it to the quarantine), 0 for the rest.  On a gateway
+ * (-g) the quarantined messages are those classify(8) held unscanned,
+ * and the notices say so; there they go to queue/local. */
 #include "sysdeps.h"
 
 #include <errno.h>
@@ -33,7 +35,7 @@
 #include "sa.h"
 #include "spool.h"
 
-#define USAGE	"usage: notify [-o SPOOL] [-r RATEDIR]"
+#define USAGE	"usage: notify [-g] [-o SPOOL] [-r RATEDIR]"
 
 static struct {
 	const char	*spool, *ratedir;
@@ -43,6 +45,7 @@ static struct {
 	struct envelope	 env;
 	size_t		 hl;
 	unsigned int	 sent, limited, failed;
+	int		 gateway;	/* -g */
 } g = { .spool = "queue/scan", .ratedir = "notify", .env = ENVELOPE_ZERO };
 
 static void MW_NORETURN
@@ -275,6 +278,7 @@ notices(int held, const char *viruses)
 	ni.rcpts = g.env.rcpt.s;
 	ni.nrcpt = g.env.nrcpt;
 	ni.held = held;
+	ni.unscanned = held && g.gateway;
 	ni.arrived = g.env.time;
 	ni.now = (unsigned long long)time(NULL);
 	while ((r = envelope_nextrcpt(&g.env, r)) != NULL)
@@ -308,8 +312,9 @@ main(int argc, char **argv)
 	int		 c, r, held;
 
 	mwlog_init("notify");
-	while ((c = getopt(argc, argv, "o:r:h")) != -1)
+	while ((c = getopt(argc, argv, "go:r:h")) != -1)
 		switch (c) {
+		case 'g': g.gateway = 1; break;
 		case 'o': g.spool = optarg; break;
 		case 'r': g.ratedir = optarg; break;
 		default: die(MW_TEMP, USAGE, NULL);

@@ -275,6 +275,7 @@ try_addrs(struct smtpsess *s, const struct dns_addrs *l, struct dlv_rcpt *r,
 	const struct envelope	*e = dl.env;
 	struct smtpc_rcpt	*sr;
 	size_t			 i;
+	char			 esc[300];
 
 	if ((sr = calloc(n, sizeof *sr)) == NULL)
 		die_nomem();
@@ -291,6 +292,12 @@ try_addrs(struct smtpsess *s, const struct dns_addrs *l, struct dlv_rcpt *r,
 			(void)smtpsess_run(s, &l->a[i], e->from.s, e->from.len,
 			    dl.msg, dl.msglen, sr, n);
 		}
+		/* the next address (MX, group member) takes over */
+		if (npending(r, n) > 0 && i + 1 < l->n)
+			mwlog(MWLOG_INFO, "%s failover relay=%s reason=%s",
+			    qid, s->relay, s->err.len > 0 ? mwlog_esc(esc,
+			    sizeof esc, s->err.s, s->err.len) :
+			    "temporary replies");
 	}
 	for (i = 0; i < n; i++)
 		sa_free(&sr[i].reply);

@@ -9,7 +9,7 @@
 . "${0%/*}/lib.sh"
 . "${0%/*}/relay.sh"
 need python3 s6-setuidgid
-plan 12
+plan 13
 
 relay_home
 mkdir -p "$H/queue/togroup/tmp" "$H/queue/togroup/new"
@@ -37,6 +37,8 @@ sink_grep two '^rcpt <a@one.test>$' >/dev/null &&
 ok $? "both domains went to the group (a transaction each), none elsewhere"
 wait_for grep -q "$ID1 done delivered=2" "$H/relay.log"
 ok $? "log: both recipients delivered"
+grep -q "relay: info: $ID1 failover relay=127.0.0.1\[127.0.0.1\]:$P1 reason=\"connect to 127.0.0.1\[127.0.0.1\]:$P1: Connection refused\"" "$H/relay.log"
+ok $? "log: the first member failed, the next took over"
 test ! -e "$H/queue/togroup/new/$ID1"
 ok $? "and it leaves queue/togroup"
 

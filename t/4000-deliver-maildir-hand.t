@@ -3,11 +3,12 @@
 # t/4000-deliver-maildir-hand.t: deliver-maildir run by hand on spool
 # files: Return-Path and Delivered-To on top of the exact bytes, the
 # address/@domain table, idempotent names (a second run, or a copy moved
-# to cur/, delivers nothing twice), bounces for unknown recipients, and
-# exit 100/111 where they belong.
+# to cur/, delivers nothing twice), bounces for unknown recipients,
+# recipients of a routed domain passed on together with -o, and exit
+# 100/111 where they belong.
 . "${0%/*}/lib.sh"
 need deliver-maildir
-plan 42
+plan 50
 
 mktemp_T
 D=$T/home
@@ -86,7 +87,7 @@ grep -qx "Subject: test 1" "$b"
 ok $? "bounce carries the original headers"
 logged "info: $id bounced to=nobody@example.net status=5.1.1 dsn=$(ls queue/outbound/new)"
 ok $? "log: bounced with the bounce's id"
-logged "info: $id done delivered=3 duplicate=0 bounced=1"
+logged "info: $id done delivered=3 duplicate=0 routed=0 bounced=1"
 ok $? "log: one line for the message"
 
 # --- the same message again (a redelivery after a crash) ----------------
@@ -101,7 +102,7 @@ dm
 is "$?" 0 "second run: exit 0"
 is "$(maildir_count Maildir/alice) $(maildir_count Maildir/catchall)" "2 2" \
     "second run delivers nothing twice"
-logged "info: $id done delivered=0 duplicate=3 bounced=0"
+logged "info: $id done delivered=0 duplicate=3 routed=0 bounced=0"
 ok $? "log: all duplicates"
 for f in Maildir/alice/new/*"Q$id"*; do
 	mv "$f" "Maildir/alice/cur/${f##*/}:2,S"
@@ -148,6 +149,49 @@ dm -b queue/nope
 is "$?" 111 "bounce spool missing: exit 111"
 logged "warning: $id unable to queue bounce in queue/nope"
 ok $? "log: why"
+
+# --- -o: recipients of a routed domain passed on, in one spool file -----
+rm -f queue/outbound/new/*
+mkdir -p queue/internal/tmp queue/internal/new && chown_unpriv queue/internal
+printf 'lan.example lmtp:/run/lmtp\n.sub.example 192.0.2.9:25\n* smarthost.example\n' \
+    >control/routes
+from=s@example.com
+had=$(maildir_count Maildir/alice)
+mkspool $from alice@example.org a@lan.example b@LAN.example c@x.sub.example \
+    stranger@elsewhere.example
+printf 'verdict clean\n' >"$T/key"
+sed -i "/^rcpt <stranger/r $T/key" "$T/$id"
+spool=$T/$id
+dm -o queue/internal
+is "$?" 0 "-o: exit 0"
+is "$(ls queue/internal/new | wc -l)" 1 "one file passed on for three recipients"
+p=queue/internal/new/$(ls queue/internal/new)
+is "$(sed -n '/^$/q; /^rcpt /p' "$p" | tr '\n' ' ')" \
+    "rcpt <a@lan.example> rcpt <b@LAN.example> rcpt <c@x.sub.example> " \
+    "its recipients: the routed ones (a domain, a suffix), not \"*\""
+sed -n '/^$/q; p' "$p" | grep -qx "from <$from>" &&
+    sed -n '/^$/q; p' "$p" | grep -qx 'verdict clean' &&
+    [ "${p##*/}" != "$id" ] &&
+    tail -c +$(($(sed '/^$/q' "$p" | wc -c) + 1)) "$p" | cmp -s - "$T/$id.msg"
+ok $? "a new id, the envelope's sender and keys, the message byte for byte"
+is "$(maildir_count Maildir/alice)" $((had + 1)) "alice's copy to her Maildir"
+is "$(ls queue/outbound/new | wc -l)" 1 "the one \"*\" would take: bounced"
+logged "info: $id routed to=b@LAN.example spool=queue/internal queued=${p##*/}" &&
+    logged "info: $id done delivered=1 duplicate=0 routed=3 bounced=1"
+ok $? "log: routed to= each, and the count"
+rm -f queue/internal/new/* queue/outbound/new/*
+chmod 500 queue/internal/new
+mkspool $from a@lan.example
+spool=$T/$id
+dm -o queue/internal
+r=$?
+chmod 755 queue/internal/new
+if [ "$(id -u)" -eq 0 ] && [ -n "$asuser" ]; then
+	is "$r" 111 "the spool not writable: 111, to be retried"
+else
+	skip "only as root (nobody cannot write a 500 directory either way)"
+fi
+rm control/routes
 
 # --- malformed input: 100 ----------------------------------------------
 spool=$T/bare

@@ -54,7 +54,7 @@ grep -l "^Message-ID: <$m1@test>" Maildir/alice/new/* | wc -l | grep -qx 1
 ok $? "one copy of the first message for alice"
 logged "^deliver-maildir: info: $m1 delivered to=alice@example.org path=Maildir/alice/new/"
 ok $? "deliver-maildir's per-recipient log line"
-logged "^deliver-maildir: info: $m1 done delivered=2 duplicate=0 bounced=0"
+logged "^deliver-maildir: info: $m1 done delivered=2 duplicate=0 routed=0 bounced=0"
 ok $? "deliver-maildir's per-message log line"
 logged "^spool-run: info: $m1 done exit=0 out=- ms="
 ok $? "spool-run: done, consumed"

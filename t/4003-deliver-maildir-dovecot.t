@@ -7,8 +7,13 @@
 # mail, a stamp survives as it was signed, Dovecot takes the file names
 # as new mail and the files stay the Maildir owner's; and the harness's
 # LMTP listeners (unix socket and TCP) deliver into the same Maildirs.
+# The gateway runs classify: the SMTP client on 127.0.0.1 stands in for
+# a member of the group, and the stamp's key is a group key
+# (--scan-policy either --scanner-net 127.0.0.1/32 --group-key), so the
+# mail goes to the Maildirs, never to the group (127.0.0.1:9, where
+# nobody answers), and classify keeps the valid stamp.
 . "${0%/*}/lib.sh"
-need mailward-setup smtp-recv spool-run deliver-maildir stamp-status \
+need mailward-setup smtp-recv spool-run classify deliver-maildir stamp-status \
     mailward-keygen tcpserver s6-svscan python3
 dovecot_bin >/dev/null || skip_all "no dovecot"
 for x in imap pop3 lmtp; do
@@ -18,10 +23,18 @@ plan 42
 
 mailc=$(cd "${0%/*}" && pwd)/mailc.py
 mc() { "$PYTHON" "$mailc" "$@"; }
+# the group's key, made first: the gateway trusts its stamps
+mktemp_T
+K=$T/keys
+mkdir "$K" || exit 1
+chown_unpriv "$K"
+kid=$(run_unpriv mailward-keygen "$K" 2>"$T/keygen.err")
 P=$(free_port)
 mkhome gateway --listen "127.0.0.1:$P" --me gw.example.org \
     --maildir alice@example.org=Maildir/alice \
-    --maildir bob@example.org=Maildir/bob
+    --maildir bob@example.org=Maildir/bob \
+    --group 127.0.0.1:9 --scan-policy either --scanner-net 127.0.0.1/32 \
+    --group-key "$K/status.pub"
 A=$H/Maildir/alice
 B=$H/Maildir/bob
 start_home
@@ -71,11 +84,7 @@ top3() { awk '!/^[ \t]/ && ++n > 3 { exit } { print }' "$1"; }
 after3() { awk 'd { print; next } !/^[ \t]/ && ++n > 3 { d = 1; print }' "$1"; }
 crlf() { sed 's/$/\r/' "$1"; }
 
-# a stamped message, as a scanner hands it back: keygen, stamp-status
-K=$T/keys
-mkdir "$K" || exit 1
-chown_unpriv "$K"
-kid=$(run_unpriv mailward-keygen "$K" 2>"$T/keygen.err")
+# a stamped message, as a scanner hands it back (stamp-status)
 now=$(date +%s)
 {
 	printf 'mailward 1\nid %s.%s.5a\ntime %s\nremote -\nhelo -\n' \

@@ -4,7 +4,7 @@
 # its options, and keeps the queue and the operator's files on a rerun.
 . "${0%/*}/lib.sh"
 need mailward-setup openssl
-plan 112
+plan 117
 
 root=0
 [ "$(id -u)" -eq 0 ] && root=1
@@ -28,7 +28,7 @@ is "$(grep -v '^#' "$G/control/subscribers" | sort | tr '\n' ' ')" \
 is "$(cat "$G/control/maildirs")" "alice@example.org Maildir/alice" \
     "control/maildirs"
 is "$(cat "$G/control/routes")" "* 127.0.0.1:2600" "control/routes from --next-hop"
-for s in smtpd incoming local relay; do
+for s in smtpd incoming notify togroup local relay expire; do
 	test -x "$G/service/$s/run" && test -x "$G/service/$s/log/run" &&
 	    sh -n "$G/service/$s/run" && sh -n "$G/service/$s/log/run" &&
 	    test -d "$G/log/$s"
@@ -38,12 +38,18 @@ runl "$G/service/smtpd/run" | grep -q "^exec .*tcpserver.* -- 127\.0\.0\.1 2599 
 ok $? "smtpd listens on the --listen address"
 grep -q "$MW_PROGS/libexec/smtp-recv" "$G/service/smtpd/run"
 ok $? "run scripts use the build tree's libexec"
-grep -q "spool-run -o queue/local -f queue/failed queue/incoming" \
-    "$G/service/incoming/run"
-ok $? "gateway: incoming feeds queue/local"
-runl "$G/service/local/run" |
-    grep -q "spool-run -f queue/failed queue/local .*deliver-maildir"
-ok $? "gateway: local runs deliver-maildir"
+runl "$G/service/incoming/run" | grep -q "spool-run -o queue/togroup -r \
+20=queue/local -r 21=queue/notify -f queue/quarantine queue/incoming .*classify$"
+ok $? "gateway: incoming runs classify: the group, local, held to notify"
+runl "$G/service/local/run" | grep -q \
+    "spool-run -f queue/failed queue/local .*deliver-maildir -o queue/outbound$"
+ok $? "gateway: local runs deliver-maildir, routed recipients to the relay"
+runl "$G/service/notify/run" | grep -q "spool-run \
+-o queue/quarantine -r 21=queue/quarantine -f queue/quarantine queue/notify \
+.*notify -g -o queue/local -r notify$"
+ok $? "gateway: notify -g tells of what classify held, then the quarantine"
+grep -q 'no group yet' "$T/setup1.out"
+ok $? "setup warns that a gateway without a group has no one to scan"
 grep -q "^cd $G || exit 111" "$G/service/relay/run"
 ok $? "run scripts cd into the home"
 grep -q "s6-log t n20 s1000000 $G/log/relay" "$G/service/relay/log/run"
@@ -255,8 +261,8 @@ u 100 "--chain-key that is no key" scanner "$T/x19" --chain-key /etc/hostname
 u 100 "--chain-key that is missing" scanner "$T/x20" --chain-key /nonexistent
 u 100 "--scanexec that is missing" scanner "$T/x21" --scanexec /nonexistent
 u 100 "--internal on a scanner" scanner "$T/x22" --internal a.example=h:25
-u 100 "--internal with --maildir" gateway "$T/x23" --internal a.example=h:25 \
-    --maildir a@a.example=md
+u 100 "--internal for a domain twice" gateway "$T/x23" \
+    --internal a.example=h:25 --internal A.example=h2:25
 u 100 "--internal without a next hop" gateway "$T/x24" --internal a.example=
 u 100 "--tls-cert without --tls-key" gateway "$T/x8" --tls-cert /etc/hostname
 u 100 "a DIR with a space" gateway "$T/x 9"

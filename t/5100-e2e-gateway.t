@@ -2,16 +2,21 @@
 # ISC license.
 # t/5100-e2e-gateway.t: a gateway home from mailward-setup under s6:
 # swaks and smtplib -> tcpserver -> smtp-recv -> queue/incoming ->
-# spool-run -> queue/local -> deliver-maildir -> Maildir.
+# spool-run + classify -> queue/local -> deliver-maildir -> Maildir.
+# The clients on 127.0.0.1 stand in for a member of the group
+# (--scan-policy source --scanner-net 127.0.0.1/32): classify finds
+# their mail already scanned, and nothing goes to the group (127.0.0.1:9,
+# where nobody answers).
 . "${0%/*}/lib.sh"
-need mailward-setup smtp-recv spool-run deliver-maildir tcpserver \
+need mailward-setup smtp-recv spool-run classify deliver-maildir tcpserver \
     s6-svscan swaks python3
 plan 17
 
 P=$(free_port)
 mkhome gateway --listen "127.0.0.1:$P" --me gw.example.org \
     --maildir alice@example.org=Maildir/alice \
-    --maildir bob@example.org=Maildir/bob
+    --maildir bob@example.org=Maildir/bob \
+    --group 127.0.0.1:9 --scan-policy source --scanner-net 127.0.0.1/32
 start_home
 wait_port "$P"
 ok $? "smtpd listens on 127.0.0.1:$P"
@@ -54,8 +59,9 @@ grep -q "^Delivered-To: bob@example.org" "$(grep -l two@e2e \
 ok $? "bob's copy says Delivered-To: bob"
 
 empty() { [ "$(spool_count "$1")" -eq 0 ] && [ -z "$(ls "$1/tmp")" ]; }
-wait_for empty "$H/queue/incoming" && wait_for empty "$H/queue/local"
-ok $? "queue/incoming and queue/local are empty afterwards"
+wait_for empty "$H/queue/incoming" && wait_for empty "$H/queue/local" &&
+    empty "$H/queue/togroup"
+ok $? "queue/incoming, queue/local and queue/togroup are empty afterwards"
 test -z "$(ls "$H/queue/failed/new")"
 ok $? "nothing in queue/failed"
 

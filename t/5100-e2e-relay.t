@@ -1,33 +1,34 @@
 #!/bin/sh
 # ISC license.
-# t/5100-e2e-relay.t: scanner (scan, stamp, relay) -> gateway -> Maildir,
-# two homes from mailward-setup under s6; the gateway offers STARTTLS, so
-# the hop is encrypted; an unknown local recipient is bounced back
-# through both.
+# t/5100-e2e-relay.t: scanner (scan, stamp, relay) -> gateway (classify:
+# the scanner's stamp is valid) -> Maildir, two homes from mailward-setup
+# under s6, the scanner the gateway's group; the gateway offers STARTTLS,
+# so the hop is encrypted; an unknown local recipient is bounced back
+# through both: the gateway's relay sends the bounce to the scanner,
+# which scans and stamps it and sends it back.
 . "${0%/*}/lib.sh"
-need mailward-setup smtp-recv spool-run deliver-maildir relay \
+need mailward-setup smtp-recv spool-run classify deliver-maildir relay \
     scan-stage-clamav stamp-status tcpserver s6-svscan swaks python3 openssl
-plan 13
+plan 14
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=gw.example.org \
     -keyout "${TMPDIR:-/tmp}/mw-key.$$" -out "${TMPDIR:-/tmp}/mw-cert.$$" \
     >/dev/null 2>&1
 GP=$(free_port)
 SP=$(free_port)
+test_sigs
+mkhome scanner --listen "127.0.0.1:$SP" --me scan.example.net \
+    --subscriber @example.org --subscriber @example.net \
+    --next-hop "127.0.0.1:$GP" --databases "$SIGS"
+S=$H
 # the gateway's relay (bounces) goes back through the scanner
-mkhome gateway --listen "127.0.0.1:$GP" --me gw.example.org \
-    --next-hop "127.0.0.1:$SP" \
+mkgateway "$S" "$SP" "$GP" --next-hop "127.0.0.1:$SP" \
     --maildir alice@example.org=Maildir/alice \
     --maildir sender@example.net=Maildir/sender \
     --subscriber ghost@example.org \
     --tls-cert "${TMPDIR:-/tmp}/mw-cert.$$" --tls-key "${TMPDIR:-/tmp}/mw-key.$$"
 rm -f "${TMPDIR:-/tmp}/mw-key.$$" "${TMPDIR:-/tmp}/mw-cert.$$"
 G=$H
-test_sigs
-mkhome scanner --listen "127.0.0.1:$SP" --me scan.example.net \
-    --subscriber @example.org --subscriber @example.net \
-    --next-hop "127.0.0.1:$GP" --databases "$SIGS"
-S=$H
 start_home "$G"
 start_home "$S"
 wait_port "$GP" && wait_port "$SP"
@@ -71,5 +72,11 @@ b=$(grep -l 'delivery-status' "$G"/Maildir/sender/new/* | head -n 1)
 grep -q '^Return-Path: <>' "$b" && grep -qi '^Status: 5\.1\.1' "$b" &&
     grep -qi 'ghost@example.org' "$b"
 ok $? "the bounce: null sender, status 5.1.1, names the recipient"
+vfy() { run_unpriv stamp-status -v -K "$T/scanner.pub" <"$1" >/dev/null; }
+inby() { [ "$(mw_log incoming "$G" | grep -c \
+    'classify: info: .* local policy=stamp stamp=clean ')" -eq 3 ]; }
+vfy "$f" && vfy "$b" && wait_for inby &&
+    ! log_has incoming 'classify: info: .* group ' "$G"
+ok $? "both stamped by the scanner; classify let all three in on the stamp"
 is "$(ls "$G/queue/failed/new" "$S/queue/failed/new" | grep -v '^/\|^$')" "" \
     "nothing went to queue/failed"

@@ -5,27 +5,35 @@
 # SIGKILL and s6 restarts it.  Every message that got its 250 must arrive
 # in the Maildir, counted by Message-ID, and none twice.
 #
+# The scanner is the gateway's group.  The direct senders on 127.0.0.1
+# stand in for members of it (--scan-policy either --scanner-net
+# 127.0.0.1/32): classify passes their mail to queue/local at once; the
+# scanner's comes with its stamp, which classify keeps.
+#
 # Exactly-once holds from the gateway's 250 on: local delivery is
 # idempotent.  Across the relay hop it cannot (RFC 5321 section 6.1: a
 # relay killed between the next hop's 250 and unlinking its copy sends
 # it again), so relayed messages must arrive at least once, and a second
 # copy is reported, not failed.
 . "${0%/*}/lib.sh"
-need mailward-setup smtp-recv spool-run deliver-maildir tcpserver \
+need mailward-setup smtp-recv spool-run classify deliver-maildir tcpserver \
     s6-svscan python3 ps
-plan 10
+plan 11
 
 relay=0
 [ -x "$MW_BUILD/libexec/relay" ] && relay=1
 GP=$(free_port)
-mkhome gateway --listen "127.0.0.1:$GP" --maildir @example.org=Maildir/all
-G=$H
-MD=$G/Maildir/all
 SP=$(free_port)
 test_sigs
 mkhome scanner --listen "127.0.0.1:$SP" --subscriber @example.org \
     --next-hop "127.0.0.1:$GP" --databases "$SIGS"
 S=$H
+cp "$S/keys/status.pub" "$T/scanner.pub" && chmod 644 "$T/scanner.pub"
+mkhome gateway --listen "127.0.0.1:$GP" --maildir @example.org=Maildir/all \
+    --group "127.0.0.1:$SP" --group-key "$T/scanner.pub" \
+    --scan-policy either --scanner-net 127.0.0.1/32
+G=$H
+MD=$G/Maildir/all
 for h in "$G" "$S"; do	# retry at once after a killed run
 	echo 1 >"$h/control/retrybase"
 	echo 2 >"$h/control/retrymax"
@@ -39,7 +47,7 @@ ok $? "gateway (and scanner) up"
 # --- the killer: one daemon (or its children) every 0.2 s, in turn -------
 killer() {	# until told to stop, and at least 2 rounds
 	_r=0
-	_t="G/local+ G/smtpd G/incoming G/local G/relay"
+	_t="G/local+ G/smtpd G/incoming+ G/incoming G/local G/relay"
 	[ $relay -eq 1 ] &&
 	    _t="$_t S/relay+ S/smtpd S/incoming S/scan S/stamp+ S/stamp S/relay"
 	while [ ! -e "$T/stop" ] || [ $_r -lt 2 ]; do
@@ -120,19 +128,29 @@ if [ $relay -eq 1 ]; then
 	is "$(cat "$T/smiss")" "" "every accepted relayed message arrived"
 	d=$(ids | grep '^s' | uniq -d | wc -l)
 	[ "$d" -eq 0 ] || diag "$d relayed message(s) arrived twice (relay killed after the next hop's 250)"
+	r=0
+	for f in $(grep -l '^Message-ID: <s' "$MD"/new/* "$MD"/cur/* \
+	    2>/dev/null); do
+		run_unpriv stamp-status -v -K "$T/scanner.pub" <"$f" \
+		    >/dev/null || r=1
+	done
+	ok $r "each relayed message arrived with the scanner's valid stamp"
 else
+	skip "no relay program"
 	skip "no relay program"
 fi
 
 drained() {
-	for q in "$G"/queue/incoming "$G"/queue/local "$S"/queue/incoming \
-	    "$S"/queue/scan "$S"/queue/stamp "$S"/queue/outbound; do
+	for q in "$G"/queue/incoming "$G"/queue/togroup "$G"/queue/local \
+	    "$S"/queue/incoming "$S"/queue/scan "$S"/queue/stamp \
+	    "$S"/queue/notify "$S"/queue/outbound; do
 		[ "$(spool_count "$q")" -eq 0 ] || return 1
 	done
 }
 wait_for drained
 ok $? "the spools are drained"
-is "$(ls "$G/queue/failed/new" "$S/queue/failed/new" | grep -v '^/\|^$')" "" \
-    "nothing went to queue/failed"
+is "$(ls "$G/queue/failed/new" "$G/queue/quarantine/new" \
+    "$S/queue/failed/new" | grep -v '^/\|^$')" "" \
+    "nothing went to queue/failed, nor to the gateway's quarantine"
 [ "$(grep -c 'spool-run: info: - start' "$G/log/local/current")" -ge 2 ]
 ok $? "the local spool-run was restarted by s6"

@@ -1,42 +1,41 @@
 #!/bin/sh
 # ISC license.
 # t/5300-e2e-scan.t: a scanner from mailward-setup, with the test
-# signatures, relays to a gateway with a Maildir, all under s6.  A clean
-# message arrives stamped; an EICAR attachment and clam.zip in a
-# multipart message arrive cleaned (a notice part instead) and stamped;
-# a single-part EICAR body stays in the scanner's quarantine.  The
-# recipient gets a notice for each of the three, the administrator a
-# record of each, the sender none.  The held message, released, is held
-# again; released with --force, it arrives stamped verdict=released.  Every stamp (notices included)
-# verifies with the scanner's public key, and nothing else arrives.
+# signatures, relays to a gateway with a Maildir, all under s6; the
+# scanner is the gateway's group, and the gateway's classify delivers
+# what carries its valid stamp.  A clean message arrives stamped; an
+# EICAR attachment and clam.zip in a multipart message arrive cleaned (a
+# notice part instead) and stamped; a single-part EICAR body stays in the
+# scanner's quarantine.  The recipient gets a notice for each of the
+# three, the administrator a record of each, the sender none.  The held
+# message, released, is held again; released with --force, it arrives
+# stamped verdict=released.  Every stamp (notices included) verifies with
+# the scanner's public key, classify sends none of them to the group
+# again, and nothing else arrives.
 . "${0%/*}/lib.sh"
-need mailward-setup smtp-recv spool-run deliver-maildir relay \
+need mailward-setup smtp-recv spool-run classify deliver-maildir relay \
     scan-stage-clamav stamp-status notify mailward-quarantine tcpserver \
     s6-svscan python3
 [ -r /usr/share/clamav-testfiles/clam.zip ] ||
     skip_all "no /usr/share/clamav-testfiles (package clamav-testfiles)"
-plan 39
+plan 40
 
 test_sigs
 GP=$(free_port)
 SP=$(free_port)
-mkhome gateway --listen "127.0.0.1:$GP" --me gw.example.org \
-    --maildir alice@example.org=Maildir/alice \
-    --maildir admin@example.org=Maildir/admin
-G=$H
-MD=$G/Maildir/alice
-AD=$G/Maildir/admin
 mkhome scanner --listen "127.0.0.1:$SP" --me scan.example.net \
     --subscriber @example.org --next-hop "127.0.0.1:$GP" --databases "$SIGS"
 S=$H
 is "$(cat "$S/control/databases")" "$SIGS" "control/databases from --databases"
-kid=$(sed -n 's/^mailward-setup: new status key \([0-9a-f]\{16\}\);.*/\1/p' \
-    "$T/setup$_mw_nhome.out")
+kid=$(status_kid)
 [ -n "$kid" ]
 ok $? "setup made the status key and printed its id ($kid)"
 echo admin@example.org >"$S/control/notifyadmin"
-# a gateway holds a copy of the scanner's public key
-cp "$S/keys/status.pub" "$T/scanner.pub" && chmod 644 "$T/scanner.pub"
+# the gateway holds a copy of the scanner's public key
+mkgateway "$S" "$SP" "$GP" --maildir alice@example.org=Maildir/alice \
+    --maildir admin@example.org=Maildir/admin
+MD=$G/Maildir/alice
+AD=$G/Maildir/admin
 
 start_home "$G"
 start_home "$S"
@@ -140,6 +139,9 @@ for f in "$MD"/new/* "$MD"/cur/*; do
 	    vfy "$f" >/dev/null && ! grep -q 'EICAR-STANDARD' "$f" || r=1
 done
 ok $r "every delivered message has exactly one valid stamp, no virus"
+wait_for log_has incoming "classify: info: .* local policy=stamp " "$G" &&
+    ! log_has incoming "classify: info: .* group " "$G"
+ok $? "the gateway's classify let them in on the stamp, none to the group"
 sed 's/Its text part stays/Its text part STAYS/' "$c" >"$T/changed"
 vfy "$T/changed" >/dev/null
 is $? 45 "a stamped message changed by the way is refused (body-changed)"

@@ -1,19 +1,21 @@
 #!/bin/sh
 # ISC license.
 # t/5400-e2e-chain.t: a chain of two scanners on two "hosts" (homes on
-# 127.0.0.1), then a gateway.  Scanner A knows only the EICAR signature,
-# scanner B only clam.exe's; B trusts A's stamps (--chain-key).  A
-# message with both attachments leaves A with EICAR cut out and A's
-# stamp, and B cuts clam.zip and stamps it listing A's stage and its own.
+# 127.0.0.1), then a gateway whose group is the chain: it sends to A, the
+# first member, and trusts the stamps of B, the last.  Scanner A knows
+# only the EICAR signature, scanner B only clam.exe's; B trusts A's
+# stamps (--chain-key).  A message with both attachments leaves A with
+# EICAR cut out and A's stamp, and B cuts clam.zip and stamps it listing
+# A's stage and its own; the gateway's classify delivers it on B's stamp.
 # What a sender claims about earlier stages buys nothing: a stamp from a
 # key B does not know, or A's stamp on a changed body, is not imported,
 # and B's stamp lists B's stage alone.
 . "${0%/*}/lib.sh"
-need mailward-setup smtp-recv spool-run deliver-maildir relay \
+need mailward-setup smtp-recv spool-run classify deliver-maildir relay \
     scan-stage-clamav stamp-status notify tcpserver s6-svscan python3
 [ -r /usr/share/clamav-testfiles/clam.zip ] ||
     skip_all "no /usr/share/clamav-testfiles (package clamav-testfiles)"
-plan 18
+plan 19
 
 test_sigs
 # two databases: A has the EICAR signatures (3: 0.0.3 in the stamp), B
@@ -31,10 +33,6 @@ chmod -R a+rX "$T/dba" "$T/dbb"
 GP=$(free_port)
 AP=$(free_port)
 BP=$(free_port)
-mkhome gateway --listen "127.0.0.1:$GP" --me gw.example.org \
-    --maildir alice@example.org=Maildir/alice
-G=$H
-MD=$G/Maildir/alice
 mkhome scanner --listen "127.0.0.1:$AP" --me a.example.net \
     --subscriber @example.org --next-hop "127.0.0.1:$BP" --databases "$T/dba"
 A=$H
@@ -45,9 +43,14 @@ mkhome scanner --listen "127.0.0.1:$BP" --me b.example.net \
 B=$H
 cp "$B/keys/status.pub" "$T/b.pub" && chmod 644 "$T/b.pub"
 kida=$(sed -n 's/^mailward-setup: new status key \([0-9a-f]\{16\}\);.*/\1/p' \
-    "$T/setup2.out")
+    "$T/setup1.out")
 kidb=$(sed -n 's/^mailward-setup: new status key \([0-9a-f]\{16\}\);.*/\1/p' \
-    "$T/setup3.out")
+    "$T/setup2.out")
+mkhome gateway --listen "127.0.0.1:$GP" --me gw.example.org \
+    --maildir alice@example.org=Maildir/alice \
+    --group "127.0.0.1:$AP" --group-key "$T/b.pub"
+G=$H
+MD=$G/Maildir/alice
 [ -f "$B/control/chainkeys/$kida.pub" ] &&
     grep -q "stamp-status -i -K control/chainkeys" "$B/service/incoming/run" &&
     ! grep -q "stamp-status -i" "$A/service/incoming/run"
@@ -157,5 +160,8 @@ for x in "$MD"/new/* "$MD"/cur/*; do
 	vfy "$T/b.pub" "$x" >/dev/null || r=1
 done
 ok $r "every delivered message (notices too) has B's valid stamp"
+wait_for log_has incoming "classify: info: .* local policy=stamp " "$G" &&
+    ! log_has incoming "classify: info: .* group " "$G"
+ok $? "the gateway's classify let them in on B's stamp, none to the group"
 is "$(spool_count "$A/queue/failed") $(spool_count "$B/queue/failed") $(spool_count "$G/queue/failed")" \
     "0 0 0" "nothing went to queue/failed"

@@ -2,7 +2,8 @@
 # ISC license.
 # t/5500-e2e-chain3.t: one scanner with a chain of three scan stages
 # (mailward-setup --stages clamav,clamd,exec), relaying to a gateway with
-# a Maildir, all under s6.  Each engine has a database of its own, so
+# a Maildir whose group it is (the gateway's classify delivers on its
+# stamp), all under s6.  Each engine has a database of its own, so
 # each stage catches a different thing: libclamav in-process (scan) the
 # EICAR signatures, clamd (scan2, a clamd of our own) clam.exe's, and
 # clamscan through scan-stage-exec (scan3) a signature written here for
@@ -13,13 +14,13 @@
 # clamd stopped in mid-run: messages wait in queue/scan2, deferred; clamd
 # back: each arrives once.
 . "${0%/*}/lib.sh"
-need mailward-setup smtp-recv spool-run deliver-maildir relay \
+need mailward-setup smtp-recv spool-run classify deliver-maildir relay \
     scan-stage-clamav scan-stage-clamd scan-stage-exec stamp-status notify \
     tcpserver s6-svscan clamscan python3
 [ -x /usr/sbin/clamd ] || skip_all "no /usr/sbin/clamd (clamav-daemon)"
 [ -r /usr/share/clamav-testfiles/clam.zip ] ||
     skip_all "no /usr/share/clamav-testfiles (package clamav-testfiles)"
-plan 49
+plan 50
 
 test_sigs
 # three databases: EICAR's signatures for libclamav (3: db 0.0.3),
@@ -46,19 +47,12 @@ ok $? "a clamd of our own answers on $CLAMD_SOCK"
 
 GP=$(free_port)
 SP=$(free_port)
-mkhome gateway --listen "127.0.0.1:$GP" --me gw.example.org \
-    --maildir alice@example.org=Maildir/alice \
-    --maildir admin@example.org=Maildir/admin
-G=$H
-MD=$G/Maildir/alice
-AD=$G/Maildir/admin
 mkhome scanner --listen "127.0.0.1:$SP" --me scan.example.net \
     --subscriber @example.org --next-hop "127.0.0.1:$GP" \
     --stages clamav,clamd,exec --databases "$T/db1" --clamd "$CLAMD_SOCK" \
     --scanexec "$T/scanexec"
 S=$H
-kid=$(sed -n 's/^mailward-setup: new status key \([0-9a-f]\{16\}\);.*/\1/p' \
-    "$T/setup$_mw_nhome.out")
+kid=$(status_kid)
 grep -q 'scan-stage-clamav -D -i queue/scan -o queue/scan2 ' \
     "$S/service/scan/run" &&
     grep -q 'scan-stage-clamd -D -i queue/scan2 -o queue/scan3 ' \
@@ -70,7 +64,10 @@ echo admin@example.org >"$S/control/notifyadmin"
 echo 1 >"$S/control/retrybase"		# clamd back: retried within 2 s
 echo 2 >"$S/control/retrymax"
 echo 2 >"$S/control/scanpermessages"	# workers come and go meanwhile
-cp "$S/keys/status.pub" "$T/scanner.pub" && chmod 644 "$T/scanner.pub"
+mkgateway "$S" "$SP" "$GP" --maildir alice@example.org=Maildir/alice \
+    --maildir admin@example.org=Maildir/admin
+MD=$G/Maildir/alice
+AD=$G/Maildir/admin
 
 start_home "$G"
 start_home "$S"
@@ -254,6 +251,9 @@ for f in "$MD"/new/* "$MD"/cur/* "$AD"/new/* "$AD"/cur/*; do
 	    stamped "$f" 'clean*' || r=1
 done
 ok $r "every delivered message has exactly one valid stamp of the chain"
+wait_for log_has incoming "classify: info: .* local policy=stamp " "$G" &&
+    ! log_has incoming "classify: info: .* group " "$G"
+ok $? "the gateway's classify let them in on the stamp, none to the group"
 is "$(maildir_count "$MD") $(maildir_count "$AD")" "12 5" \
     "nothing else arrived"
 held=$(spool_count "$S/queue/quarantine")

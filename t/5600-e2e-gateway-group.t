@@ -6,15 +6,18 @@
 # address (the scanner's origin route), and classify delivers it into
 # the Maildir.  A clean message, an EICAR attachment (cleaned, and the
 # scanner's notice), a message with a stamp of an unknown key (scanned
-# anyway).  The group down: mail waits at the gateway, then goes.  A
+# anyway), an infected body the scanner holds (alice gets its notice).
+# The group down: mail waits at the gateway, then goes.  A
 # scanner whose key the gateway does not trust: the message comes back
 # unscanned by the gateway's lights and is held after control/maxpasses
-# passes, never delivered, never looping.
+# passes, never delivered, never looping; the administrator and the
+# recipient are told (gateway notify, notices straight to the Maildirs),
+# and a forced release delivers it without any status field.
 . "${0%/*}/lib.sh"
 need mailward-setup smtp-recv spool-run deliver-maildir relay classify \
     scan-stage-clamav stamp-status notify mailward-keygen tcpserver \
     s6-svscan python3
-plan 15
+plan 20
 
 test_sigs
 GP=$(free_port)
@@ -22,14 +25,12 @@ SP=$(free_port)
 mkhome scanner --listen "127.0.0.1:$SP" --me scan.example.net \
     --subscriber @example.org --next-hop "origin:$GP" --databases "$SIGS"
 S=$H
-cp "$S/keys/status.pub" "$T/scanner.pub" && chmod 644 "$T/scanner.pub"
-kid=$(sed -n 's/^mailward-setup: new status key \([0-9a-f]\{16\}\);.*/\1/p' \
-    "$T/setup1.out")
-mkhome gateway --listen "127.0.0.1:$GP" --me gw.example.org \
-    --maildir alice@example.org=Maildir/alice \
-    --group "127.0.0.1:$SP" --group-key "$T/scanner.pub"
-G=$H
+kid=$(status_kid 1)
+mkgateway "$S" "$SP" "$GP" --maildir alice@example.org=Maildir/alice \
+    --maildir admin@example.org=Maildir/admin
 MD=$G/Maildir/alice
+AD=$G/Maildir/admin
+echo admin@example.org >"$G/control/notifyadmin"
 echo 1 >"$G/control/retrybase"
 echo 2 >"$G/control/retrymax"
 grep -q 'classify' "$G/service/incoming/run" &&
@@ -77,6 +78,17 @@ wait_for sh -c "grep -q -l '^X-Mailward-Notice: recipient' '$MD'/new/* '$MD'/cur
 n=$(notice)
 [ -n "$n" ] && vfy "$n" >/dev/null
 ok $? "the scanner's notice reaches alice through the gateway, stamped"
+
+# what the scanner cannot clean: held there; alice learns of it
+send eicar-body
+heldthere() { grep -l '^  Subject:   mailward test: eicar-body$' \
+    $(grep -l '^Subject: A message to you was held: it carries a virus$' \
+    "$MD"/new/* 2>/dev/null) /dev/null 2>/dev/null | head -n 1; }
+noticed() { [ -n "$(heldthere)" ]; }
+MW_WAIT=30 wait_for noticed
+n=$(heldthere)
+[ -n "$n" ] && vfy "$n" >/dev/null && ! arrived eicar-body
+ok $? "an infected body: held at the scanner, never delivered; alice's notice stamped"
 
 # a stamp of a key the gateway does not know: scanned all the same
 mailward-keygen "$T/forge" >/dev/null 2>&1 && chown_unpriv "$T/forge"
@@ -130,3 +142,25 @@ grep -q '^quarantine loop: passed this gateway 4 times$' "$q" &&
 ok $? "as a loop, after control/maxpasses (3) passes"
 ! arrived wrongkey
 ok $? "never delivered"
+id=${q##*/}
+wait_for maildir_atleast "$AD" 1
+a=$(grep -l '^X-Mailward-Notice: admin' "$AD"/new/* 2>/dev/null | head -n 1)
+[ -n "$a" ] && grep -q '^Subject: Gateway report: message held unscanned$' "$a" &&
+    grep -q '^  Reason:    loop: passed this gateway 4 times$' "$a" &&
+    grep -q "^  mailward-quarantine release $id\$" "$a" &&
+    ! grep -qi '^X-Mailward-Status:' "$a"
+ok $? "the administrator is told: why, and how to send it to the group again"
+r=$(grep -l '^Subject: A message to you was held: it was not scanned$' \
+    "$MD"/new/* 2>/dev/null | head -n 1)
+[ -n "$r" ] && grep -q "^  Queue id:  $id\$" "$r"
+ok $? "and alice, with the queue id to quote"
+log_has notify "notify: info: $id notified verdict=quarantined sent=2" "$G"
+ok $? "the gateway's notify logs the two notices"
+
+# released by force: delivered as it stands, without a status field
+(cd "$G" && mailward-quarantine release --force "$id") >"$T/rel.out" 2>&1
+MW_WAIT=20 wait_for arrived wrongkey
+f=$(msg wrongkey)
+[ -n "$f" ] && ! grep -qi '^X-Mailward-Status:' "$f" &&
+    [ "$(spool_count "$G/queue/quarantine")" -eq 0 ]
+ok $? "release --force on a gateway: delivered, no stamp reaches alice"

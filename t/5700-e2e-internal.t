@@ -5,14 +5,16 @@
 # to the gateway goes through the scanner, comes back stamped, and the
 # gateway's relay hands it to Dovecot (--internal example.org=lmtp:SOCKET);
 # read back over IMAP, the clean message and the cleaned one carry a
-# valid stamp, the EICAR attachment is gone.
+# valid stamp, the EICAR attachment is gone.  The same gateway keeps a
+# Maildir for one address of that domain: a message to both is split by
+# deliver-maildir, stored for one and passed on for the other.
 . "${0%/*}/lib.sh"
 need mailward-setup smtp-recv spool-run relay classify scan-stage-clamav \
     stamp-status notify tcpserver s6-svscan python3
 command -v start_dovecot >/dev/null 2>&1 || skip_all "no start_dovecot"
 dovecot_bin >/dev/null || skip_all "no dovecot"
 [ -x /usr/lib/dovecot/lmtp ] || skip_all "no dovecot-lmtpd"
-plan 8
+plan 10
 
 test_sigs
 GP=$(free_port)
@@ -24,18 +26,13 @@ mkmaildir "$A"
 mkhome scanner --listen "127.0.0.1:$SP" --me scan.example.net \
     --subscriber @example.org --next-hop "origin:$GP" --databases "$SIGS"
 S=$H
-cp "$S/keys/status.pub" "$T/scanner.pub" && chmod 644 "$T/scanner.pub"
-kid=$(sed -n 's/^mailward-setup: new status key \([0-9a-f]\{16\}\);.*/\1/p' \
-    "$T/setup1.out")
-mkhome gateway --listen "127.0.0.1:$GP" --me gw.example.org \
-    --group "127.0.0.1:$SP" --group-key "$T/scanner.pub" \
-    --internal "example.org=lmtp:$T/dovecot/lmtp"
-G=$H
-grep -q 'spool-run -o queue/outbound -f queue/failed queue/local' \
-    "$G/service/local/run" &&
+kid=$(status_kid 1)
+mkgateway "$S" "$SP" "$GP" --internal "example.org=lmtp:$T/dovecot/lmtp" \
+    --maildir bob@example.org=Maildir/bob
+grep -q 'deliver-maildir -o queue/outbound' "$G/service/local/run" &&
     grep -q "^example.org lmtp:$T/dovecot/lmtp\$" "$G/control/routes" &&
     grep -q '^@example.org$' "$G/control/subscribers"
-ok $? "--internal: scanned mail to the relay, routed to the LMTP socket"
+ok $? "--internal: routed recipients to the relay, on to the LMTP socket"
 
 start_dovecot "$T/dovecot" alice@example.org:"$A"
 ok $? "Dovecot: LMTP on $DOVECOT_LMTP, IMAP on $DOVECOT_IMAP"
@@ -48,7 +45,8 @@ for k in clean eicar; do
 	"$PYTHON" "${0%/*}/mkmsg.py" "$k" --id "$k@internal" \
 	    -f sender@example.net |
 	    "$PYTHON" "${0%/*}/smtpc.py" -p "$GP" -f sender@example.net \
-	    -t alice@example.org - >>"$T/send.log" 2>&1 || exit 1
+	    -t alice@example.org $([ $k = clean ] && echo -t bob@example.org) \
+	    - >>"$T/send.log" 2>&1 || exit 1
 done
 imap() { rm -rf "$T/imap"; mkdir "$T/imap" &&
     "$PYTHON" "${0%/*}/mailc.py" imap -p "$DOVECOT_IMAP" -u alice@example.org \
@@ -67,3 +65,14 @@ grep -q '^File: eicar.com' "$e" && ! grep -q 'WDVPIVAlQEFQ' "$e"
 ok $? "its attachment replaced by the notice part"
 log_has relay "relay: info: .* delivered to=<alice@example.org> relay=$T/dovecot/lmtp" "$G"
 ok $? "the gateway's relay logs the LMTP delivery"
+
+# the clean message went to bob's Maildir too, from the same delivery
+B=$G/Maildir/bob
+wait_for maildir_atleast "$B" 1 &&
+    f=$(grep -l '^Message-ID: <clean@internal>' "$B"/new/* | head -n 1) &&
+    out=$(run_unpriv stamp-status -v -K "$T/scanner.pub" <"$f") &&
+    [ "${out%% age=*}" = "valid verdict=clean key=$kid" ]
+ok $? "the clean message, in bob's Maildir on the gateway, stamped"
+log_has local "deliver-maildir: info: .* routed to=alice@example.org spool=queue/outbound" "$G" &&
+    log_has local "deliver-maildir: info: .* done delivered=1 duplicate=0 routed=1 bounced=0" "$G"
+ok $? "deliver-maildir: one stored, one passed on, in one delivery"

@@ -10,7 +10,7 @@
 # this gateway, held (exit 21, verdict quarantined and why).
 . "${0%/*}/lib.sh"
 need classify stamp-status mailward-keygen python3
-plan 34
+plan 36
 
 mktemp_T
 H=$T/home
@@ -142,9 +142,16 @@ cls 198.51.100.7 "$T/loop"
 is "$rc" 21 "four passes through this gateway (maxpasses 3): held"
 envof "$T/out" | grep -q '^quarantine loop: passed this gateway 4 times$'
 ok $? "the reason: a loop"
+{ for i in 1 2 3 4; do
+	printf 'Received: from a (a [192.0.2.1])\n\tby gw.example.org (mailward) with ESMTP id %s;\n\tThu, 1 Jan 2026 00:00:00 +0000\n' $i
+  done; cat "$T/s1"; } >"$T/sloop"
+cls 192.0.2.25 "$T/sloop"
+is "$rc" 21 "stamped and from the group, but the fourth pass: held all the same"
 echo 5 >"$H/control/maxpasses"
 cls 198.51.100.7 "$T/loop"
 is "$rc" 0 "with control/maxpasses 5: to the group"
+cls 192.0.2.25 "$T/sloop"
+is "$rc" 20 "and the stamped one: local"
 rm "$H/control/maxpasses"
 
 # --- policy source ---------------------------------------------------------------

@@ -6,10 +6,12 @@
 # the rest byte for byte, owned for mwscan), release --force (queue/stamp,
 # verdict released, then signed by stamp-status and verified by it and by
 # t/stampcheck.py), delete, expire (--days and control/quarantinedays),
-# bad and unknown ids, usage errors and their exit codes.
+# bad and unknown ids, usage errors and their exit codes.  On a gateway's
+# home: release sends a message to the group again (queue/togroup), and
+# --force delivers it (queue/local) without any status field.
 . "${0%/*}/lib.sh"
 need mailward-setup mailward-quarantine stamp-status python3 openssl
-plan 90
+plan 95
 
 check=$(cd "${0%/*}" && pwd)/stampcheck.py
 mkhome scanner --listen 127.0.0.1:2625 --me scan.example.net \
@@ -285,3 +287,32 @@ is "$?:$(head -c 26 "$T/out")" "0:usage: mailward-quarantine" \
 mailward-quarantine -d "$T/nohome" list >/dev/null 2>&1
 is $? 111 "a directory that is no home: 111"
 is "$(find "$Q"/*/tmp -type f | wc -l)" 0 "no temporary file left anywhere"
+
+# --- a gateway's home: what classify held ---
+mkhome gateway --listen 127.0.0.1:2626 --me gw.example.org \
+    --subscriber @example.net --scan-policy source --scanner-net 192.0.2.0/24
+Q=$H/queue
+G1=$((now - 50)).105.e5	# to the group again
+G2=$((now - 40)).106.f6	# delivered unscanned
+for i in "$G1" "$G2"; do
+	held "$i" 'verdict quarantined' \
+	    'quarantine loop: passed this gateway 4 times'
+	# with a status field it came with, which must not reach a user
+	sed -i '0,/^$/s/^$/\nX-Mailward-Status: v=1; forged/' "$T/$i"
+	spool_put "$T/$i" "$Q/quarantine"
+done
+mq release "$G1" && [ -f "$Q/togroup/new/$G1" ] &&
+    [ ! -f "$Q/quarantine/new/$G1" ]
+ok $? "gateway: release sends it to the group again (queue/togroup)"
+! grep -q '^verdict\|^quarantine' "$Q/togroup/new/$G1" &&
+    grep -q '^X-Mailward-Status: v=1; forged$' "$Q/togroup/new/$G1"
+ok $? "without the hold's keys, the message as it was"
+mq release --force "$G2" && [ -f "$Q/local/new/$G2" ]
+ok $? "gateway: release --force delivers it (queue/local)"
+grep -q '^verdict released$' "$Q/local/new/$G2" &&
+    ! grep -qi '^X-Mailward-Status:' "$Q/local/new/$G2" &&
+    [ "$(msgof "$Q/local/new/$G2" | tail -c 19)" = ".
+no final line end" ]
+ok $? "verdict released, the status field gone, the rest kept"
+grep -qx "mailward-quarantine: info: $G2 released to=local verdict=released by=$me uid=$uid at=[0-9]*" "$T/err"
+ok $? "logged: released to=local"

@@ -200,6 +200,28 @@ mkhome() {
 	fi
 }
 
+# status_kid [N]: the id of the status key mailward-setup made for home N
+# (by default the last one made), as its output says
+status_kid() {
+	sed -n 's/^mailward-setup: new status key \([0-9a-f]\{16\}\);.*/\1/p' \
+	    "$T/setup${1:-$_mw_nhome}.out"
+}
+
+# mkgateway SCANNER SP GP [OPTION...]: a gateway home gw.example.org on
+# 127.0.0.1:GP whose group is the scanner home SCANNER on port SP, its
+# key trusted (and copied, readable by all, to $T/scanner.pub); G = the
+# home
+mkgateway() {
+	cp "$1/keys/status.pub" "$T/scanner.pub" &&
+	    chmod 644 "$T/scanner.pub" || exit 1
+	_sp=$2
+	_gp=$3
+	shift 3
+	mkhome gateway --listen "127.0.0.1:$_gp" --me gw.example.org \
+	    --group "127.0.0.1:$_sp" --group-key "$T/scanner.pub" "$@"
+	G=$H
+}
+
 free_port() {
 	"$PYTHON" -c '
 import random, socket

@@ -2,7 +2,8 @@
 # ISC license.
 # t/smtpc.py: a small SMTP client (smtplib) for the integration tests.
 #
-#   smtpc.py [-s HOST] -p PORT -f FROM -t TO [-t TO...] [FILE | options]
+#   smtpc.py [-s HOST] [--source IP] -p PORT -f FROM -t TO [-t TO...]
+#            [FILE | options]
 #
 # Sends FILE (an RFC 5322 message, "-" for stdin) or a generated message
 # (--subject, --body, --message-id) and prints the final reply, e.g.
@@ -13,6 +14,9 @@
 # Message-ID, reconnecting after errors until --deadline seconds, and
 # appends the Message-ID of every accepted one to --ids FILE (one a line);
 # exit 0 if at least one was accepted.
+#
+# --source IP connects from that local address: on Linux any of 127/8
+# is on lo, so 127.0.0.2 stands for another host than 127.0.0.1.
 
 import argparse
 import smtplib
@@ -26,6 +30,7 @@ import uuid
 def options():
     p = argparse.ArgumentParser(description="small SMTP client for tests")
     p.add_argument("-s", "--host", default="127.0.0.1")
+    p.add_argument("--source", help="connect from this local address")
     p.add_argument("-p", "--port", type=int, required=True)
     p.add_argument("-f", "--from", dest="sender", default="sender@example.org")
     p.add_argument("-t", "--to", action="append", required=True)
@@ -62,7 +67,8 @@ def make_message(a, mid):
 
 def connect(a):
     c = smtplib.SMTP(a.host, a.port, local_hostname=a.helo,
-                     timeout=a.timeout)
+                     timeout=a.timeout,
+                     source_address=(a.source, 0) if a.source else None)
     c.ehlo()
     if a.starttls:
         ctx = ssl.create_default_context(cafile=a.cafile)

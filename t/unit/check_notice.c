@@ -1,6 +1,6 @@
 /* ISC license. */
-/* check_notice.c: notice_make() byte for byte for each kind, held and
- * cleaned; hostile values (line ends, escapes, 8-bit, NUL, overlong,
+/* check_notice.c: notice_make() byte for byte for each kind, held,
+ * cleaned, and held unscanned by a gateway; hostile values (line ends, escapes, 8-bit, NUL, overlong,
  * a sender with a newline) end up escaped in the body and never add a
  * header field; missing values are "-"; the admin's list of recipients
  * stops at NOTICE_MAXRCPTS. */
@@ -23,6 +23,7 @@
 		"header: nothing to cut"
 #define STAGES	"clamav/1.4.3/27000.1767000000.8700000"
 #define FOUND	"clamav:Eicar-Signature"
+#define GWWHY	"loop: passed this gateway 4 times"
 
 /* the header, fixed but for the addressee, the subject and the kind */
 #define HEAD(to, subject, kind) \
@@ -59,12 +60,23 @@
 	"  Rcpt:      bob@example.net\n" \
 	"             carol@example.net\n" \
 	"\n"
+#define GWINTRO(what) what " arrived at the mailward gateway " ME ".\n" \
+	"It could not be shown to have been scanned for viruses by the " \
+	"scanning\ngroup, so it is held in quarantine and was not " \
+	"delivered.\n\n"
+#define GWFACTS \
+	"  Sender:    alice@example.org\n" \
+	"  From:      Alice <alice@example.org>\n" \
+	"  Subject:   Quarterly report\n" \
+	"  Virus:     -\n" \
+	"  Reason:    " GWWHY "\n" \
+	"  Queue id:  " QID "\n"
 #define SENDERTAIL "\nThe recipients were told.  If you did not send this " \
 		"message, your\naddress was forged and you need do nothing.\n"
 
 struct golden {
 	enum notice_kind	 kind;
-	int			 held;
+	int			 held;		/* 2: held unscanned (-g) */
 	const char		*to;
 	const char		*want;
 };
@@ -100,6 +112,31 @@ static const struct golden goldens[] = {
 	  HEAD("alice@example.org", "Your message was held: it carries a "
 	  "virus", "sender")
 	  INTRO("Your message") HELD FACTS(WHY) SENDERTAIL },
+	{ NOTICE_RCPT, 2, "bob@example.net",
+	  HEAD("bob@example.net", "A message to you was held: it was not "
+	  "scanned", "recipient")
+	  GWINTRO("A message to you") GWFACTS
+	  "\nTo ask for the message to be released, write to "
+	  "admin@example.net\nand quote the queue id above.\n" },
+	{ NOTICE_ADMIN, 2, "admin@example.net",
+	  HEAD("admin@example.net", "Gateway report: message held unscanned",
+	  "admin")
+	  GWINTRO("A message") GWFACTS
+	  "  Client:    192.0.2.7\n"
+	  "  HELO:      mx.example.org\n"
+	  "  Arrived:   Wed, 31 Dec 2025 23:50:00 +0000\n"
+	  "  Stages:    -\n"
+	  "  Found by:  -\n"
+	  "  Rcpt:      bob@example.net\n"
+	  "             carol@example.net\n\n"
+	  "Held in queue/quarantine on " ME "; see it with\n"
+	  "  mailward-quarantine show " QID "\n"
+	  "send it to the scanning group again with\n"
+	  "  mailward-quarantine release " QID "\n" },
+	{ NOTICE_SENDER, 2, "alice@example.org",
+	  HEAD("alice@example.org", "Your message was held: it was not "
+	  "scanned", "sender")
+	  GWINTRO("Your message") GWFACTS SENDERTAIL },
 };
 
 static const char	 rcpts[] = "bob@example.net\0carol@example.net";
@@ -120,15 +157,16 @@ info(struct notice_info *ni, int held)
 	ni->hdrfromlen = sizeof hdrfrom - 1;
 	ni->subject = subject;
 	ni->subjectlen = sizeof subject - 1;
-	ni->viruses = "Eicar-Signature";
-	ni->why = held ? WHY : NULL;
-	ni->scanned = STAGES;
-	ni->found = FOUND;
+	ni->viruses = held == 2 ? NULL : "Eicar-Signature";
+	ni->why = held == 2 ? GWWHY : held ? WHY : NULL;
+	ni->scanned = held == 2 ? NULL : STAGES;
+	ni->found = held == 2 ? NULL : FOUND;
 	ni->remote = "192.0.2.7";
 	ni->helo = "mx.example.org";
 	ni->rcpts = rcpts;
 	ni->nrcpt = 2;
-	ni->held = held;
+	ni->held = held != 0;
+	ni->unscanned = held == 2;
 	ni->arrived = 1767225000ULL;
 	ni->now = 1767229323ULL;
 	ni->msgid = MID;
