@@ -5,11 +5,12 @@
 # member down, the second takes it; every member down, the message
 # waits and goes when one returns; a 550 of the group bounces to the
 # sender through queue/outbound, never into the group's spool; a
-# malformed or empty control/group is fatal.
+# malformed or empty control/group is fatal; with tls=require only a
+# member that offers STARTTLS gets the mail.
 . "${0%/*}/lib.sh"
 . "${0%/*}/relay.sh"
 need python3 s6-setuidgid
-plan 13
+plan 15
 
 relay_home
 mkdir -p "$H/queue/togroup/tmp" "$H/queue/togroup/new"
@@ -81,3 +82,25 @@ is "$?" 111 "origin in control/group: fatal (111)"
 (cd "$H" && run_unpriv relay -g) 2>"$T/err"
 grep -q 'fatal: control/group: no member of the group' "$T/err"
 ok $? "an empty control/group: fatal, said so"
+
+# 5: tls=require: the group only ever over TLS
+sink_cert
+P3=$(free_port)
+P4=$(free_port)
+sink_start plainm "$P3"
+sink_start tlsm "$P4" --tls "$T/cert.pem" "$T/key.pem"
+printf '127.0.0.1:%s tls=require\n127.0.0.1:%s tls=require\n' "$P3" "$P4" \
+    >"$H/control/group"
+relay_start -g
+newid
+ID5=$ID
+printf 'Subject: five\n\nhello\n' | SPOOL_Q=togroup spool_msg "$ID5" \
+    s@origin.test a@one.test
+wait_for sink_atleast tlsm 1
+F=$(sink_grep tlsm 'Subject: five')
+is "$(sed -n 3p "$F")" "tls 1" \
+    "tls=require: the member that offers STARTTLS gets it, over TLS"
+grep -q "$ID5 failover relay=127.0.0.1\\[127.0.0.1\\]:$P3 reason=.*no STARTTLS offered (tls=require)" "$H/relay.log" &&
+    [ "$(sink_count plainm)" -eq 0 ]
+ok $? "the one that does not: passed over, nothing sent to it"
+relay_stop
