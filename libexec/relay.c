@@ -47,6 +47,7 @@
 
 #define SPOOL		"queue/outbound"
 #define GROUPSPOOL	"queue/togroup"	/* -g: a gateway's mail for the group */
+#define GROUPWAIT	60		/* -g: s between looks at control/group */
 #define FAILSPOOL	"queue/failed"
 #define MAXDOMS		100		/* domains counted per message */
 #define MAXMSG		(1UL << 30)	/* a spool file we will read */
@@ -492,13 +493,19 @@ readgroup(void)
 	size_t		 i;
 	int		 r;
 
-	g.group.list = 1;
-	if ((r = route_load(&g.group, "control/group", &err)) == -1)
-		die_ctl(&err);
-	if (r == 0 || g.group.n == 0) {
-		mwlog(MWLOG_FATAL, "control/group: no member of the group "
-		    "(HOST[:PORT] a line)");
-		_exit(MW_TEMP);
+	for (;;) {
+		g.group.list = 1;
+		if ((r = route_load(&g.group, "control/group", &err)) == -1)
+			die_ctl(&err);
+		if (r == 1 && g.group.n > 0)
+			break;
+		/* not set up yet: the mail waits, and so do we, quietly
+		 * rather than restarted by the supervisor every second */
+		mwlog(MWLOG_WARN, "control/group: no member of the group "
+		    "(HOST[:PORT] a line); " GROUPSPOOL " waits, looking "
+		    "again every %d s", GROUPWAIT);
+		route_free(&g.group);
+		(void)sleep(GROUPWAIT);
 	}
 	for (i = 0; i < g.group.n; i++) {
 		if (g.group.r[i].lmtp) {
