@@ -29,6 +29,7 @@
 #include "bio.h"
 #include "control.h"
 #include "envelope.h"
+#include "hdr.h"
 #include "mw_exit.h"
 #include "mwlog.h"
 #include "qview.h"
@@ -331,27 +332,56 @@ target(const char *spool, const char *id, struct stat *st)
 		die_sys("look for", g.tpath.s);
 }
 
-/* The message without its status fields: the bytes already read and
- * the rest of fd, read whole. */
+/* The rest of fd after what was read, as it is. */
+static int
+copy_rest(int fd, struct spool_tx *tx)
+{
+	ssize_t	 r;
+
+	for (;;) {
+		if ((r = read(fd, g.buf, sizeof g.buf)) == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return (int)r;
+		if (bio_put(&tx->out, g.buf, (size_t)r) == -1)
+			return -1;
+	}
+}
+
+/* The message without its status fields: its header section, read up
+ * to the empty line that ends it (at most hdr.h's caps), stripped, then
+ * the rest as it is.  -1 with EMSGSIZE: a header over the caps, where a
+ * status field could hide. */
 static int
 copy_stripped(int fd, struct spool_tx *tx, size_t hl)
 {
-	struct sa	 msg = SA_ZERO, clean = SA_ZERO;
+	struct sa	 head = SA_ZERO, clean = SA_ZERO;
+	struct hdr	 h;
+	struct hdr_field f;
 	size_t		 removed;
-	ssize_t		 r;
-	int		 res = -1;
+	ssize_t		 r = 1;
+	int		 res = -1, o;
 
-	if (sa_catb(&msg, g.head.s + hl, g.head.len - hl) == -1)
+	if (sa_catb(&head, g.head.s + hl, g.head.len - hl) == -1)
 		goto out;
-	while ((r = read(fd, g.buf, sizeof g.buf)) != 0)
-		if ((r == -1 && errno != EINTR) || (r > 0 && sa_catb(&msg,
-		    g.buf, (size_t)r) == -1))
+	for (;;) {
+		hdr_init(&h, head.s, head.len);
+		while ((o = hdr_next(&h, &f)) == HDR_FIELD)
+			;
+		if (o != HDR_END || h.blank || r == 0)
+			break;		/* the section is whole, or over a cap */
+		if ((r = read(fd, g.buf, sizeof g.buf)) == -1 && errno == EINTR)
+			continue;
+		if (r == -1 || sa_catb(&head, g.buf, (size_t)r) == -1)
 			goto out;
-	if (stamp_strip(&clean, msg.s, msg.len, &removed) == 0 &&
-	    bio_put(&tx->out, clean.s, clean.len) == 0)
-		res = 0;
+	}
+	if (stamp_strip(&clean, head.s, h.body, &removed) == -1 ||
+	    bio_put(&tx->out, clean.s, clean.len) == -1 ||
+	    bio_put(&tx->out, head.s + h.body, head.len - h.body) == -1)
+		goto out;
+	res = copy_rest(fd, tx);
 out:
-	sa_free(&msg);
+	sa_free(&head);
 	sa_free(&clean);
 	return res;
 }
@@ -361,22 +391,13 @@ out:
 static int
 copy(int fd, struct spool_tx *tx, size_t hl, int strip)
 {
-	ssize_t	 r;
-
 	if (bio_put(&tx->out, g.out.s, g.out.len) == -1)
 		return -1;
 	if (strip)
 		return copy_stripped(fd, tx, hl);
 	if (bio_put(&tx->out, g.head.s + hl, g.head.len - hl) == -1)
 		return -1;
-	for (;;) {
-		if ((r = read(fd, g.buf, sizeof g.buf)) == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return (int)r;
-		if (bio_put(&tx->out, g.buf, (size_t)r) == -1)
-			return -1;
-	}
+	return copy_rest(fd, tx);
 }
 
 /* Remove the copy held_open() opened, unless the stages already held
@@ -421,10 +442,17 @@ release(const char *id, int force)
 	target(to, id, &st);
 	if (spool_open(&tx, to, id) == -1)
 		die_sys("create a file in", to);
-	if ((geteuid() == 0 && fchown(tx.fd, st.st_uid, st.st_gid) == -1) ||
-	    copy(fd, &tx, hl, g.gateway && force) == -1) {
+	if (geteuid() == 0 && fchown(tx.fd, st.st_uid, st.st_gid) == -1) {
 		spool_abort(&tx);
-		die_sys("write", g.tpath.s);
+		die_sys("set the owner of", g.tpath.s);
+	}
+	if (copy(fd, &tx, hl, g.gateway && force) == -1) {
+		spool_abort(&tx);
+		if (errno == EMSGSIZE)
+			die(MW_PERM, "%s: its header is over the limits, so a "
+			    "status field could stay in it; it stays held "
+			    "(show or delete it)", id);
+		die_sys("copy the message into", g.tpath.s);
 	}
 	if (spool_commit(&tx) == -1)
 		die_sys("write", g.tpath.s);
@@ -582,15 +610,22 @@ command(int argc, char **argv)
 		die_usage("unknown command or arguments");
 }
 
-/* g.gateway from control/role (a scanner's home if it is missing) */
+/* g.gateway from control/role: scanner or gateway (a scanner's home
+ * of an earlier release if it is missing) */
 static void
 role(void)
 {
 	struct sa	 r = SA_ZERO, err = SA_ZERO;
+	int		 got = control_readline("control/role", &r, &err);
 
-	if (control_readline("control/role", &r, &err) == -1) {
+	if (got == -1) {
 		(void)sa_0(&err);
 		die(MW_TEMP, "%s", err.s);
+	}
+	if (got == 1 && !sa_eqs(&r, "gateway") && !sa_eqs(&r, "scanner")) {
+		(void)sa_0(&r);
+		die(MW_TEMP, "control/role line 1: not scanner or gateway: %s",
+		    r.s);
 	}
 	g.gateway = sa_eqs(&r, "gateway");
 	sa_free(&r);

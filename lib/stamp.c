@@ -247,15 +247,22 @@ stamp_strip(struct sa *out, const char *msg, size_t n, size_t *removed)
 	struct hdr_field f;
 	size_t		 from = 0;
 
+	int		 r;
+
 	*removed = 0;
 	hdr_init(&h, msg, n);
-	while (hdr_next(&h, &f) == HDR_FIELD) {
+	while ((r = hdr_next(&h, &f)) == HDR_FIELD) {
 		if (!hdr_nameis(&f, STAMP_NAME))
 			continue;
 		if (sa_catb(out, msg + from, f.off - from) == -1)
 			return -1;
 		from = f.off + f.len;
 		(*removed)++;
+	}
+	/* past a cap the fields are not all seen: one may hide there */
+	if (r == HDR_TOOLONG || r == HDR_TOOMANY) {
+		errno = EMSGSIZE;
+		return -1;
 	}
 	return sa_catb(out, msg + from, n - from);
 }

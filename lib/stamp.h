@@ -90,7 +90,8 @@ int	stamp_engine(struct sa *, const char *, size_t);
 int	stamp_unengine(struct sa *, const char *);
 
 /* out += msg without its status fields; *removed counts those.  0, or
- * -1 (ENOMEM). */
+ * -1: ENOMEM, or EMSGSIZE when the header section is over the caps of
+ * hdr.h, so that a status field past them could not be found. */
 int	stamp_strip(struct sa *, const char *, size_t, size_t *);
 /* out = the new status field + msg without its status fields; *removed
  * counts those.  VALID, MALFORMED (header caps), ERROR. */

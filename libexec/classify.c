@@ -265,8 +265,13 @@ classify(void)
 	}
 	if (scanned) {
 		/* a status field that does not verify never reaches a user */
-		if (!stampok && stamp_strip(&clean, msg, n, &removed) == -1)
-			die_nomem();
+		if (!stampok && stamp_strip(&clean, msg, n, &removed) == -1) {
+			if (errno != EMSGSIZE)
+				die_nomem();
+			sa_free(&clean);
+			return hold(msg, n, "header over the limits: a status "
+			    "field could hide past them");
+		}
 		if (!stampok)
 			msg = clean.s, n = clean.len;
 		writeout(1, msg, n);

@@ -167,37 +167,70 @@ bounce(const struct dsn_rcpt *bad, size_t n)
 	return 0;
 }
 
-/* The recipients routed onward, as one new spool file in g.onward: 0,
- * or -1 if it must be retried.  Everything but the recipients and the
- * id is the message's own envelope (its scan keys included). */
+/* The recipients routed onward, as one new file in g.onward's tmp/:
+ * the caller commits it only after the bounce, so that a failure of
+ * either leaves neither behind for the retry to repeat.  1 written, 0
+ * nobody to pass on, -1 failed (logged).  Everything but the
+ * recipients and the id is the message's own envelope (its scan keys
+ * included). */
 static int
-pass_on(void)
+pass_write(struct spool_tx *tx, struct sa *id)
 {
-	struct sa	 id = SA_ZERO, env = SA_ZERO, msg = SA_ZERO;
-	const char	*p = NULL;
-	char		 e1[300];
-	int		 r = 0;
+	struct sa	 env = SA_ZERO;
+	int		 r = 1;
 
 	if (g.fw.nrcpt == 0)
 		return 0;
-	if (spool_newid(&id) == -1 || sa_0(&id) == -1 ||
-	    sa_copyb(&g.fw.id, id.s, id.len) == -1 ||
-	    envelope_fmt(&g.fw, &env) == -1 ||
-	    sa_catb(&msg, g.msg, g.msglen) == -1)
+	if (spool_newid(id) == -1 || sa_0(id) == -1 ||
+	    sa_copyb(&g.fw.id, id->s, id->len) == -1 ||
+	    envelope_fmt(&g.fw, &env) == -1)
 		die_nomem();
-	if (spool_write(g.onward, id.s, &env, &msg) == -1) {
-		mwlog(MWLOG_WARN, "%s unable to pass recipients on to %s: %s",
-		    g.env.id.s, g.onward, strerror(errno));
+	if (spool_open(tx, g.onward, id->s) == -1)
+		r = -1;
+	else if (bio_put(&tx->out, env.s, env.len) == -1 ||
+	    bio_put(&tx->out, g.msg, g.msglen) == -1) {
+		spool_abort(tx);
 		r = -1;
 	}
-	while (r == 0 && (p = envelope_nextrcpt(&g.fw, p)) != NULL)
+	if (r == -1)
+		mwlog(MWLOG_WARN, "%s unable to pass recipients on to %s: %s",
+		    g.env.id.s, g.onward, strerror(errno));
+	sa_free(&env);
+	return r;
+}
+
+/* Pass on (pass_write()'s file) and bounce: 0, or -1 if it must all be
+ * tried again.  Only a crash between the two commits can repeat one. */
+static int
+pass_and_bounce(const struct dsn_rcpt *bad, size_t nbad)
+{
+	struct spool_tx	 tx;
+	struct sa	 id = SA_ZERO;
+	const char	*p = NULL;
+	char		 e1[300];
+	int		 w;
+
+	if ((w = pass_write(&tx, &id)) == -1)
+		goto fail;
+	if (bounce(bad, nbad) == -1) {
+		if (w == 1)
+			spool_abort(&tx);
+		goto fail;
+	}
+	if (w == 1 && spool_commit(&tx) == -1) {
+		mwlog(MWLOG_WARN, "%s unable to pass recipients on to %s: %s",
+		    g.env.id.s, g.onward, strerror(errno));
+		goto fail;
+	}
+	while (w == 1 && (p = envelope_nextrcpt(&g.fw, p)) != NULL)
 		mwlog(MWLOG_INFO, "%s routed to=%s spool=%s queued=%s",
 		    g.env.id.s, esc(e1, sizeof e1, p, strlen(p)), g.onward,
 		    id.s);
 	sa_free(&id);
-	sa_free(&env);
-	sa_free(&msg);
-	return r;
+	return 0;
+fail:
+	sa_free(&id);
+	return -1;
 }
 
 static int
@@ -234,7 +267,7 @@ deliver_all(void)
 	}
 	/* pass on and bounce only once the rest is done: a retry must do
 	 * neither twice */
-	if (cnt[O_TEMP] > 0 || pass_on() == -1 || bounce(bad, nbad) == -1) {
+	if (cnt[O_TEMP] > 0 || pass_and_bounce(bad, nbad) == -1) {
 		mwlog(MWLOG_INFO, "%s deferred delivered=%zu duplicate=%zu "
 		    "deferred=%zu unknown=%zu", g.env.id.s, cnt[O_DELIVERED],
 		    cnt[O_DUPLICATE], cnt[O_TEMP], nbad);
@@ -300,8 +333,9 @@ setup(int argc, char **argv)
 		die(MW_TEMP, "unable to read control/maildirs",
 		    err.s != NULL ? err.s : strerror(errno));
 	if (g.onward != NULL && route_load(&g.routes, "control/routes",
-	    &err) == -1 && sa_0(&err) == 0)
-		die(MW_TEMP, "unable to read control/routes", err.s);
+	    &err) == -1)
+		die(MW_TEMP, "unable to read control/routes", sa_0(&err) == 0 ?
+		    err.s : strerror(ENOMEM));
 	if (gethostname(g.host, sizeof g.host) == -1 || g.host[0] == '\0')
 		memcpy(g.host, "localhost", sizeof "localhost");
 	g.host[MAXHOST] = '\0';

@@ -8,7 +8,7 @@
 # 100/111 where they belong.
 . "${0%/*}/lib.sh"
 need deliver-maildir
-plan 50
+plan 51
 
 mktemp_T
 D=$T/home
@@ -179,6 +179,14 @@ is "$(ls queue/outbound/new | wc -l)" 1 "the one \"*\" would take: bounced"
 logged "info: $id routed to=b@LAN.example spool=queue/internal queued=${p##*/}" &&
     logged "info: $id done delivered=1 duplicate=0 routed=3 bounced=1"
 ok $? "log: routed to= each, and the count"
+rm -f queue/internal/new/* queue/outbound/new/*
+mkspool $from a@lan.example ghost@elsewhere.example
+spool=$T/$id
+dm -o queue/internal -b queue/nope
+r=$?
+dm -o queue/internal
+is "$r:$?:$(ls queue/internal/new | wc -l):$(ls queue/internal/tmp | wc -l)" \
+    "111:0:1:0" "the bounce failed: nothing passed on; the retry: once"
 rm -f queue/internal/new/* queue/outbound/new/*
 chmod 500 queue/internal/new
 mkspool $from a@lan.example

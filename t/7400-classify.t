@@ -10,7 +10,7 @@
 # this gateway, held (exit 21, verdict quarantined and why).
 . "${0%/*}/lib.sh"
 need classify stamp-status mailward-keygen python3
-plan 36
+plan 37
 
 mktemp_T
 H=$T/home
@@ -165,6 +165,13 @@ grep -q 'local policy=source stamp=unknown-key source=group removed=1' "$T/err"
 ok $? "logged: removed=1"
 cls 198.51.100.7 "$T/s1"
 is "$rc" 0 "policy source: a valid stamp from elsewhere goes to the group"
+# a status field past the header's caps (5,000 fields) cannot be removed
+{ seq 1 5001 | sed 's/^/X-Filler: /'; printf 'X-Mailward-Status: v=1; forged\n'
+  cat "$T/m1"; } >"$T/many"
+cls 2001:db8::25 "$T/many"
+is "$rc:$(envof "$T/out" | sed -n 's/^quarantine //p')" \
+    "21:header over the limits: a status field could hide past them" \
+    "policy source, a header over the limits: held, not delivered"
 
 # --- policy either, both -----------------------------------------------------------
 echo either >"$H/control/scanpolicy"

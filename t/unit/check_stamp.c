@@ -12,6 +12,7 @@
 
 #include <openssl/evp.h>
 
+#include "hdr.h"
 #include "sa.h"
 #include "stamp.h"
 #include "unit.h"
@@ -123,6 +124,25 @@ START_TEST(stamp_strip_fields)
 	ck_assert_uint_eq(removed, 2);
 	ck_assert_uint_eq(out.len, sizeof want - 1);
 	ck_assert_mem_eq(out.s, want, out.len);
+	sa_free(&out);
+}
+END_TEST
+
+/* past HDR_MAXCOUNT fields a status field could hide: EMSGSIZE, and
+ * nothing claimed stripped */
+START_TEST(stamp_strip_over_caps)
+{
+	struct sa	 in = SA_ZERO, out = SA_ZERO;
+	size_t		 i, removed;
+
+	for (i = 0; i <= HDR_MAXCOUNT; i++)
+		ck_assert_int_eq(sa_catf(&in, "X-Filler-%zu: x\n", i), 0);
+	ck_assert_int_eq(sa_cats(&in, "X-Mailward-Status: v=1; forged\n\n"
+	    "body\n"), 0);
+	errno = 0;
+	ck_assert_int_eq(stamp_strip(&out, in.s, in.len, &removed), -1);
+	ck_assert_int_eq(errno, EMSGSIZE);
+	sa_free(&in);
 	sa_free(&out);
 }
 END_TEST
@@ -866,6 +886,7 @@ main(void)
 	tcase_add_test(tc, stamp_engine_cap);
 	tcase_add_test(tc, stamp_unengine_inverse);
 	tcase_add_test(tc, stamp_strip_fields);
+	tcase_add_test(tc, stamp_strip_over_caps);
 	tcase_add_test(tc, stamp_key_pem);
 	tcase_add_test(tc, stamp_golden);
 	tcase_add_loop_test(tc, stamp_roundtrip, 0,
