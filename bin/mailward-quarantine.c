@@ -431,13 +431,20 @@ release(const char *id, int force)
 	struct stat	 st;
 	const char	*to = g.gateway ? (force ? "queue/local" :
 	    "queue/togroup") : (force ? "queue/stamp" : "queue/scan");
-	size_t		 hl;
+	const char	*why;
+	size_t		 hl, n;
 	int		 fd, r;
 
 	fd = held_open(id, 0);
 	if ((r = held_parse(fd, &e, &hl)) != ENVELOPE_OK)
 		die(MW_PERM, "%s: cannot release it: %s (show or delete it)",
 		    id, envelope_strerror(r));
+	/* a gateway counts its passes in the message's Received fields */
+	if (g.gateway && !force && (why = envelope_get(&e, "quarantine",
+	    &n)) != NULL && n >= 5 && memcmp(why, "loop:", 5) == 0)
+		die(MW_PERM, "%s: held as a loop, it would come back and be "
+		    "held again; mend the loop, then release --force it (or "
+		    "delete it)", id);
 	rewrite(id, hl, force);
 	target(to, id, &st);
 	if (spool_open(&tx, to, id) == -1)

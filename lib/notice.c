@@ -50,27 +50,38 @@ lines(struct sa *out, const char *label, const char *v)
 	return line(out, label, v, v != NULL ? strlen(v) : 0);
 }
 
+/* 0 cleaned, 1 held for a virus, 2 held unscanned by a gateway, 3 held
+ * there as a loop */
+static int
+situation(const struct notice_info *in)
+{
+	return in->unscanned ? 2 + !!in->loop : !!in->held;
+}
+
 static int
 header(struct sa *out, enum notice_kind k, const struct notice_info *in,
     const char *to)
 {
-	static const char *const subj[3][3] = {
+	static const char *const subj[3][4] = {
 		{ "A virus was removed from a message to you",
 		  "A message to you was held: it carries a virus",
-		  "A message to you was held: it was not scanned" },
+		  "A message to you was held: it was not scanned",
+		  "A message to you was held: a mail loop" },
 		{ "Virus report: parts removed", "Virus report: message held",
-		  "Gateway report: message held unscanned" },
+		  "Gateway report: message held unscanned",
+		  "Gateway report: message held in a loop" },
 		{ "A virus was removed from your message",
 		  "Your message was held: it carries a virus",
-		  "Your message was held: it was not scanned" },
+		  "Your message was held: it was not scanned",
+		  "Your message was held: a mail loop" },
 	};
-	int	 s = in->unscanned ? 2 : !!in->held;
 
 	if (sa_cats(out, "From: mailward <") == -1 ||
 	    mailfmt_cleans(out, in->from, 256) == -1 ||
 	    sa_cats(out, ">\nTo: <") == -1 ||
 	    mailfmt_cleans(out, to, 256) == -1 ||
-	    sa_catf(out, ">\nSubject: %s\nDate: ", subj[k][s]) == -1 ||
+	    sa_catf(out, ">\nSubject: %s\nDate: ",
+	    subj[k][situation(in)]) == -1 ||
 	    mailfmt_date(out, in->now) == -1 ||
 	    sa_cats(out, "\nMessage-ID: <") == -1 ||
 	    mailfmt_cleans(out, in->msgid, 200) == -1 ||
@@ -94,9 +105,12 @@ intro(struct sa *out, enum notice_kind k, const struct notice_info *in)
 	if (in->unscanned)
 		return sa_catf(out, "%s arrived at the mailward gateway ",
 		    what[k]) == -1 || mailfmt_cleans(out, in->me, 256) == -1 ||
-		    sa_cats(out, ".\nIt could not be shown to have been scanned "
-		    "for viruses by the scanning\ngroup, so it is held in "
-		    "quarantine and was not delivered.\n\n") == -1 ? -1 : 0;
+		    sa_cats(out, in->loop ? ".\nIt has passed this gateway too "
+		    "many times (a mail loop), so it is held\nin quarantine "
+		    "and was not delivered.\n\n" : ".\nIt could not be shown "
+		    "to have been scanned for viruses by the scanning\ngroup, "
+		    "so it is held in quarantine and was not delivered.\n\n")
+		    == -1 ? -1 : 0;
 	if (sa_catf(out, "%s was scanned for viruses by mailward at ",
 	    what[k]) == -1 || mailfmt_cleans(out, in->me, 256) == -1)
 		return -1;
@@ -123,6 +137,15 @@ facts(struct sa *out, const struct notice_info *in)
 static int
 record(struct sa *out, const struct notice_info *in)
 {
+	static const char *const releasehow[4] = {
+		"",
+		"release it (scanned again) with\n  mailward-quarantine "
+		    "release ",
+		"send it to the scanning group again with\n"
+		    "  mailward-quarantine release ",
+		"once the loop is mended, deliver it as it is with\n"
+		    "  mailward-quarantine release --force ",
+	};
 	const char	*r = in->rcpts;
 	size_t		 i;
 
@@ -149,10 +172,8 @@ record(struct sa *out, const struct notice_info *in)
 		    mailfmt_cleans(out, in->me, 256) == -1 ||
 		    sa_cats(out, "; see it with\n  mailward-quarantine show ")
 		    == -1 || mailfmt_cleans(out, in->qid, 200) == -1 ||
-		    sa_cats(out, in->unscanned ? "\nsend it to the scanning "
-		    "group again with\n  mailward-quarantine release " :
-		    "\nrelease it (scanned again) with\n"
-		    "  mailward-quarantine release ") == -1 ||
+		    sa_cats(out, "\n") == -1 ||
+		    sa_cats(out, releasehow[situation(in)]) == -1 ||
 		    mailfmt_cleans(out, in->qid, 200) == -1 ||
 		    sa_catc(out, '\n') == -1 ? -1 : 0;
 	return sa_cats(out, "The cleaned message was passed on.\n");

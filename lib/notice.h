@@ -17,7 +17,8 @@
  * gateway's notice (unscanned set: a message held because it could not
  * be shown to be scanned, classify(8)) says so instead of naming a
  * virus, and tells the administrator how to send it to the group
- * again. */
+ * again; one held there as a loop (loop set too), how to deliver it
+ * once the loop is mended. */
 #ifndef MW_NOTICE_H
 #define MW_NOTICE_H
 
@@ -49,6 +50,7 @@ struct notice_info {
 	size_t			 nrcpt;
 	int			 held;		/* quarantined, else cleaned */
 	int			 unscanned;	/* held by a gateway */
+	int			 loop;		/* there, as a loop */
 	unsigned long long	 arrived;	/* seconds since the epoch */
 	unsigned long long	 now;
 	const char		*msgid;		/* the notice's Message-ID

@@ -279,6 +279,8 @@ notices(int held, const char *viruses)
 	ni.nrcpt = g.env.nrcpt;
 	ni.held = held;
 	ni.unscanned = held && g.gateway;
+	ni.loop = ni.unscanned && ni.why != NULL &&
+	    strncmp(ni.why, "loop:", 5) == 0;
 	ni.arrived = g.env.time;
 	ni.now = (unsigned long long)time(NULL);
 	while ((r = envelope_nextrcpt(&g.env, r)) != NULL)

@@ -17,7 +17,7 @@
 need mailward-setup smtp-recv spool-run deliver-maildir relay classify \
     scan-stage-clamav stamp-status notify mailward-keygen tcpserver \
     s6-svscan python3
-plan 20
+plan 21
 
 test_sigs
 GP=$(free_port)
@@ -145,19 +145,23 @@ ok $? "never delivered"
 id=${q##*/}
 wait_for maildir_atleast "$AD" 1
 a=$(grep -l '^X-Mailward-Notice: admin' "$AD"/new/* 2>/dev/null | head -n 1)
-[ -n "$a" ] && grep -q '^Subject: Gateway report: message held unscanned$' "$a" &&
+[ -n "$a" ] && grep -q '^Subject: Gateway report: message held in a loop$' "$a" &&
     grep -q '^  Reason:    loop: passed this gateway 4 times$' "$a" &&
-    grep -q "^  mailward-quarantine release $id\$" "$a" &&
+    grep -q "^  mailward-quarantine release --force $id\$" "$a" &&
     ! grep -qi '^X-Mailward-Status:' "$a"
-ok $? "the administrator is told: why, and how to send it to the group again"
-r=$(grep -l '^Subject: A message to you was held: it was not scanned$' \
+ok $? "the administrator is told: why, and how to deliver it once mended"
+r=$(grep -l '^Subject: A message to you was held: a mail loop$' \
     "$MD"/new/* 2>/dev/null | head -n 1)
 [ -n "$r" ] && grep -q "^  Queue id:  $id\$" "$r"
 ok $? "and alice, with the queue id to quote"
 log_has notify "notify: info: $id notified verdict=quarantined sent=2" "$G"
 ok $? "the gateway's notify logs the two notices"
 
-# released by force: delivered as it stands, without a status field
+# a loop is not sent round again; released by force, it is delivered
+# as it stands, without a status field
+(cd "$G" && mailward-quarantine release "$id") >"$T/rel.out" 2>&1
+is "$?:$(spool_count "$G/queue/quarantine")" "100:1" \
+    "release (to the group) of a loop: refused, it stays held"
 (cd "$G" && mailward-quarantine release --force "$id") >"$T/rel.out" 2>&1
 MW_WAIT=20 wait_for arrived wrongkey
 f=$(msg wrongkey)

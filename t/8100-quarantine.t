@@ -11,7 +11,7 @@
 # --force delivers it (queue/local) without any status field.
 . "${0%/*}/lib.sh"
 need mailward-setup mailward-quarantine stamp-status python3 openssl
-plan 95
+plan 96
 
 check=$(cd "${0%/*}" && pwd)/stampcheck.py
 mkhome scanner --listen 127.0.0.1:2625 --me scan.example.net \
@@ -294,9 +294,10 @@ mkhome gateway --listen 127.0.0.1:2626 --me gw.example.org \
 Q=$H/queue
 G1=$((now - 50)).105.e5	# to the group again
 G2=$((now - 40)).106.f6	# delivered unscanned
+held "$G1" 'verdict quarantined' \
+    'quarantine back from the group (192.0.2.25) without a valid stamp: no-stamp'
+held "$G2" 'verdict quarantined' 'quarantine loop: passed this gateway 4 times'
 for i in "$G1" "$G2"; do
-	held "$i" 'verdict quarantined' \
-	    'quarantine loop: passed this gateway 4 times'
 	# with a status field it came with, which must not reach a user
 	sed -i '0,/^$/s/^$/\nX-Mailward-Status: v=1; forged/' "$T/$i"
 	spool_put "$T/$i" "$Q/quarantine"
@@ -307,6 +308,9 @@ ok $? "gateway: release sends it to the group again (queue/togroup)"
 ! grep -q '^verdict\|^quarantine' "$Q/togroup/new/$G1" &&
     grep -q '^X-Mailward-Status: v=1; forged$' "$Q/togroup/new/$G1"
 ok $? "without the hold's keys, the message as it was"
+mq release "$G2"
+is "$?:$(ls "$Q/quarantine/new" | grep -c "^$G2\$")" "100:1" \
+    "gateway: a loop is not sent round again (100), it stays held"
 mq release --force "$G2" && [ -f "$Q/local/new/$G2" ]
 ok $? "gateway: release --force delivers it (queue/local)"
 grep -q '^verdict released$' "$Q/local/new/$G2" &&

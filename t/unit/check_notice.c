@@ -23,7 +23,9 @@
 		"header: nothing to cut"
 #define STAGES	"clamav/1.4.3/27000.1767000000.8700000"
 #define FOUND	"clamav:Eicar-Signature"
-#define GWWHY	"loop: passed this gateway 4 times"
+#define GWWHY	"back from the group (192.0.2.25) without a valid stamp: " \
+		"unknown-key"
+#define LOOPWHY	"loop: passed this gateway 4 times"
 
 /* the header, fixed but for the addressee, the subject and the kind */
 #define HEAD(to, subject, kind) \
@@ -64,19 +66,32 @@
 	"It could not be shown to have been scanned for viruses by the " \
 	"scanning\ngroup, so it is held in quarantine and was not " \
 	"delivered.\n\n"
-#define GWFACTS \
+#define LOOPINTRO(what) what " arrived at the mailward gateway " ME ".\n" \
+	"It has passed this gateway too many times (a mail loop), so it " \
+	"is held\nin quarantine and was not delivered.\n\n"
+#define GWFACTS(reason) \
 	"  Sender:    alice@example.org\n" \
 	"  From:      Alice <alice@example.org>\n" \
 	"  Subject:   Quarterly report\n" \
 	"  Virus:     -\n" \
-	"  Reason:    " GWWHY "\n" \
+	"  Reason:    " reason "\n" \
 	"  Queue id:  " QID "\n"
+#define GWRECORD \
+	"  Client:    192.0.2.7\n" \
+	"  HELO:      mx.example.org\n" \
+	"  Arrived:   Wed, 31 Dec 2025 23:50:00 +0000\n" \
+	"  Stages:    -\n" \
+	"  Found by:  -\n" \
+	"  Rcpt:      bob@example.net\n" \
+	"             carol@example.net\n\n" \
+	"Held in queue/quarantine on " ME "; see it with\n" \
+	"  mailward-quarantine show " QID "\n"
 #define SENDERTAIL "\nThe recipients were told.  If you did not send this " \
 		"message, your\naddress was forged and you need do nothing.\n"
 
 struct golden {
 	enum notice_kind	 kind;
-	int			 held;		/* 2: held unscanned (-g) */
+	int			 held;		/* 2: held unscanned (-g), 3: loop */
 	const char		*to;
 	const char		*want;
 };
@@ -115,28 +130,31 @@ static const struct golden goldens[] = {
 	{ NOTICE_RCPT, 2, "bob@example.net",
 	  HEAD("bob@example.net", "A message to you was held: it was not "
 	  "scanned", "recipient")
-	  GWINTRO("A message to you") GWFACTS
+	  GWINTRO("A message to you") GWFACTS(GWWHY)
 	  "\nTo ask for the message to be released, write to "
 	  "admin@example.net\nand quote the queue id above.\n" },
 	{ NOTICE_ADMIN, 2, "admin@example.net",
 	  HEAD("admin@example.net", "Gateway report: message held unscanned",
 	  "admin")
-	  GWINTRO("A message") GWFACTS
-	  "  Client:    192.0.2.7\n"
-	  "  HELO:      mx.example.org\n"
-	  "  Arrived:   Wed, 31 Dec 2025 23:50:00 +0000\n"
-	  "  Stages:    -\n"
-	  "  Found by:  -\n"
-	  "  Rcpt:      bob@example.net\n"
-	  "             carol@example.net\n\n"
-	  "Held in queue/quarantine on " ME "; see it with\n"
-	  "  mailward-quarantine show " QID "\n"
+	  GWINTRO("A message") GWFACTS(GWWHY) GWRECORD
 	  "send it to the scanning group again with\n"
 	  "  mailward-quarantine release " QID "\n" },
 	{ NOTICE_SENDER, 2, "alice@example.org",
 	  HEAD("alice@example.org", "Your message was held: it was not "
 	  "scanned", "sender")
-	  GWINTRO("Your message") GWFACTS SENDERTAIL },
+	  GWINTRO("Your message") GWFACTS(GWWHY) SENDERTAIL },
+	{ NOTICE_RCPT, 3, "bob@example.net",
+	  HEAD("bob@example.net", "A message to you was held: a mail loop",
+	  "recipient")
+	  LOOPINTRO("A message to you") GWFACTS(LOOPWHY)
+	  "\nTo ask for the message to be released, write to "
+	  "admin@example.net\nand quote the queue id above.\n" },
+	{ NOTICE_ADMIN, 3, "admin@example.net",
+	  HEAD("admin@example.net", "Gateway report: message held in a loop",
+	  "admin")
+	  LOOPINTRO("A message") GWFACTS(LOOPWHY) GWRECORD
+	  "once the loop is mended, deliver it as it is with\n"
+	  "  mailward-quarantine release --force " QID "\n" },
 };
 
 static const char	 rcpts[] = "bob@example.net\0carol@example.net";
@@ -157,16 +175,17 @@ info(struct notice_info *ni, int held)
 	ni->hdrfromlen = sizeof hdrfrom - 1;
 	ni->subject = subject;
 	ni->subjectlen = sizeof subject - 1;
-	ni->viruses = held == 2 ? NULL : "Eicar-Signature";
-	ni->why = held == 2 ? GWWHY : held ? WHY : NULL;
-	ni->scanned = held == 2 ? NULL : STAGES;
-	ni->found = held == 2 ? NULL : FOUND;
+	ni->viruses = held >= 2 ? NULL : "Eicar-Signature";
+	ni->why = held == 3 ? LOOPWHY : held == 2 ? GWWHY : held ? WHY : NULL;
+	ni->scanned = held >= 2 ? NULL : STAGES;
+	ni->found = held >= 2 ? NULL : FOUND;
 	ni->remote = "192.0.2.7";
 	ni->helo = "mx.example.org";
 	ni->rcpts = rcpts;
 	ni->nrcpt = 2;
 	ni->held = held != 0;
-	ni->unscanned = held == 2;
+	ni->unscanned = held >= 2;
+	ni->loop = held == 3;
 	ni->arrived = 1767225000ULL;
 	ni->now = 1767229323ULL;
 	ni->msgid = MID;
