@@ -72,9 +72,9 @@
  * stores it in control/maildirs or passes it to relay for the internal
  * servers of control/routes, and what it holds (exit 21) to
  * queue/notify, whose notify -g tells the recipients and the
- * administrator (notices straight to queue/local) and moves it to the
- * quarantine.  Both roles expire their quarantine hourly
- * (expire_service()). */
+ * administrator (notices straight to queue/local, or to relay for an
+ * address that is not local) and moves it to the quarantine.  Both
+ * roles expire their quarantine hourly (expire_service()). */
 #define SCANNER		MWHOME_SCANNER
 #define GATEWAY		MWHOME_GATEWAY
 enum { NOLIMIT, LIMIT, SCANLIMIT };	/* s6-softlimit: none, MiB, scan's */
@@ -103,7 +103,8 @@ static const struct service {
 	    "-f queue/quarantine queue/incoming", "classify" },
 	{ "notify", GATEWAY, LIMIT, 0, "mwqueue", "spool-run",
 	    "-o queue/quarantine -r 21=queue/quarantine -f queue/quarantine "
-	    "queue/notify", "notify -g -o queue/local -r notify" },
+	    "queue/notify",
+	    "notify -g -o queue/local -x queue/outbound -r notify" },
 	{ "togroup", GATEWAY, NOLIMIT, 0, "mwrelay", "relay", "-g", NULL },
 	{ "local", GATEWAY, LIMIT, 0, "mwdeliver", "spool-run",
 	    "-f queue/failed queue/local", "deliver-maildir -o queue/outbound" },

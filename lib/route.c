@@ -315,6 +315,20 @@ route_lookup(const struct routes *rs, const char *d, size_t n)
 	return best != NULL ? best : star;
 }
 
+const struct route *
+route_own(const struct routes *rs, const char *addr, size_t n)
+{
+	const struct route	*r;
+	size_t			 at = n;
+
+	while (at > 0 && addr[at - 1] != '@')
+		at--;
+	if (at == 0)
+		return NULL;
+	r = route_lookup(rs, addr + at, n - at);
+	return r != NULL && r->domain[0] != '*' ? r : NULL;
+}
+
 void
 route_free(struct routes *rs)
 {

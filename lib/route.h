@@ -63,6 +63,11 @@ int	route_load(struct routes *, const char *, struct sa *);
 /* The route for a domain (n bytes, any case), or NULL: use DNS. */
 const struct route *route_lookup(const struct routes *, const char *,
 	    size_t);
+/* The route of the domain of an address local@domain (n bytes) when it
+ * is the domain's own (a name or a .suffix), NULL for none or "*": a
+ * gateway's internal servers, never the next hop for the world. */
+const struct route *route_own(const struct routes *, const char *,
+	    size_t);
 void	route_free(struct routes *);
 
 #endif

@@ -87,22 +87,13 @@ mkhdr(const char *rcpt, size_t n)
 		die_nomem();
 }
 
-/* 1 if -o was given and control/routes names the domain of rcpt (n
- * bytes, parsed), or a suffix of it: "*" (the next hop for the rest of
- * the world) does not count, lest a subscriber without a Maildir go
- * back out the way its mail came in. */
+/* 1 if -o was given and control/routes has a route of the domain of
+ * rcpt's own (route_own(): not "*", lest a subscriber without a Maildir
+ * go back out the way its mail came in) */
 static int
 routed(const char *rcpt, size_t n)
 {
-	const struct route	*rt;
-	size_t			 at = n;
-
-	while (at > 0 && rcpt[at - 1] != '@')
-		at--;
-	if (g.onward == NULL || at == 0)
-		return 0;
-	rt = route_lookup(&g.routes, rcpt + at, n - at);
-	return rt != NULL && strcmp(rt->domain, "*") != 0;
+	return g.onward != NULL && route_own(&g.routes, rcpt, n) != NULL;
 }
 
 /* Deliver to one recipient; logs the outcome unless it is a bounce or

@@ -11,7 +11,9 @@
  * notice of its own.  Exit MW_ROUTE_HOLD for a quarantined message (its
  * runner moves it to the quarantine), 0 for the rest.  On a gateway
  * (-g) the quarantined messages are those classify(8) held unscanned,
- * and the notices say so; there they go to queue/local. */
+ * and the notices say so; there they go to queue/local, and with -x
+ * those to addresses that are not local (no Maildir, no internal
+ * server: a remote administrator, the sender) to relay's spool. */
 #include "sysdeps.h"
 
 #include <errno.h>
@@ -27,18 +29,23 @@
 #include "control.h"
 #include "envelope.h"
 #include "hdr.h"
+#include "maildirmap.h"
 #include "mw_exit.h"
 #include "mwlog.h"
 #include "notice.h"
 #include "qrunconf.h"
 #include "ratelim.h"
+#include "route.h"
 #include "sa.h"
 #include "spool.h"
 
-#define USAGE	"usage: notify [-g] [-o SPOOL] [-r RATEDIR]"
+#define USAGE	"usage: notify [-g] [-o SPOOL] [-x SPOOL] [-r RATEDIR]"
 
 static struct {
 	const char	*spool, *ratedir;
+	const char	*xspool;	/* -x: for addresses not local */
+	struct maildirmap map;		/* -x: control/maildirs */
+	struct routes	 routes;	/* -x: control/routes */
 	struct sa	 me, from, admin, contact;
 	unsigned long	 sender, limit, window, databytes;
 	struct sa	 in, hdrs;
@@ -46,7 +53,8 @@ static struct {
 	size_t		 hl;
 	unsigned int	 sent, limited, failed;
 	int		 gateway;	/* -g */
-} g = { .spool = "queue/scan", .ratedir = "notify", .env = ENVELOPE_ZERO };
+} g = { .spool = "queue/scan", .ratedir = "notify", .map = MAILDIRMAP_ZERO,
+	.routes = ROUTES_ZERO, .env = ENVELOPE_ZERO };
 
 static void MW_NORETURN
 die(int code, const char *what, const char *detail)
@@ -112,6 +120,10 @@ config(void)
 		die(MW_TEMP, "control/me", "missing");
 	if (sa_0(&g.me) == -1)
 		die_nomem();
+	if (g.xspool != NULL && (maildirmap_load(&g.map, "control/maildirs",
+	    &err) == -1 || route_load(&g.routes, "control/routes", &err) ==
+	    -1))
+		die(MW_TEMP, sa_0(&err) == 0 ? err.s : strerror(ENOMEM), NULL);
 	if (config_addr("control/notifyfrom", &g.from) == 0)
 		postmaster(&g.from);
 	/* the administrator: notices only if named; releases in any case */
@@ -182,10 +194,25 @@ sender_ok(void)
 	return addr_eq(v, n, g.env.from.s, g.env.from.len);
 }
 
+/* The spool for a notice to `to`: -o's, or with -x, for an address
+ * with no Maildir here and no internal server of its domain, -x's (on a
+ * gateway: relay, not deliver-maildir, which would bounce it to <>). */
+static const char *
+spoolfor(const char *to)
+{
+	size_t	 n = strlen(to);
+
+	if (g.xspool == NULL || maildirmap_lookup(&g.map, to, n) != NULL ||
+	    route_own(&g.routes, to, n) != NULL)
+		return g.spool;
+	return g.xspool;
+}
+
 /* Spool one notice to `to`, unless to has had its share. */
 static void
 send1(enum notice_kind k, struct notice_info *ni, const char *to)
 {
+	const char	*sp = spoolfor(to);
 	struct envelope	 e = ENVELOPE_ZERO;
 	struct sa	 id = SA_ZERO, env = SA_ZERO, msg = SA_ZERO;
 	struct sa	 mid = SA_ZERO, key = SA_ZERO;
@@ -221,16 +248,17 @@ send1(enum notice_kind k, struct notice_info *ni, const char *to)
 	ni->msgid = mid.s;
 	if (envelope_fmt(&e, &env) == -1 || notice_make(k, ni, to, &msg) == -1)
 		die_nomem();
-	if (spool_write(g.spool, id.s, &env, &msg) == -1) {
+	if (spool_write(sp, id.s, &env, &msg) == -1) {
 		g.failed++;
 		mwlog(MWLOG_WARN, "%s notice=%s to=%s unable to spool in %s: %s",
-		    ni->qid, kn, mwlog_escs(t, sizeof t, to), g.spool,
+		    ni->qid, kn, mwlog_escs(t, sizeof t, to), sp,
 		    strerror(errno));
 		goto out;
 	}
 	g.sent++;
-	mwlog(MWLOG_INFO, "%s notice=%s to=%s queued=%s", ni->qid, kn,
-	    mwlog_escs(t, sizeof t, to), id.s);
+	mwlog(MWLOG_INFO, "%s notice=%s to=%s queued=%s%s%s", ni->qid, kn,
+	    mwlog_escs(t, sizeof t, to), id.s, sp != g.spool ? " spool=" :
+	    "", sp != g.spool ? sp : "");
 out:
 	envelope_free(&e);
 	sa_free(&id);
@@ -314,10 +342,11 @@ main(int argc, char **argv)
 	int		 c, r, held;
 
 	mwlog_init("notify");
-	while ((c = getopt(argc, argv, "go:r:h")) != -1)
+	while ((c = getopt(argc, argv, "go:r:x:h")) != -1)
 		switch (c) {
 		case 'g': g.gateway = 1; break;
 		case 'o': g.spool = optarg; break;
+		case 'x': g.xspool = optarg; break;
 		case 'r': g.ratedir = optarg; break;
 		default: die(MW_TEMP, USAGE, NULL);
 		}

@@ -46,7 +46,7 @@ runl "$G/service/local/run" | grep -q \
 ok $? "gateway: local runs deliver-maildir, routed recipients to the relay"
 runl "$G/service/notify/run" | grep -q "spool-run \
 -o queue/quarantine -r 21=queue/quarantine -f queue/quarantine queue/notify \
-.*notify -g -o queue/local -r notify$"
+.*notify -g -o queue/local -x queue/outbound -r notify$"
 ok $? "gateway: notify -g tells of what classify held, then the quarantine"
 grep -q 'no group yet' "$T/setup1.out"
 ok $? "setup warns that a gateway without a group has no one to scan"

@@ -17,7 +17,7 @@
 #   t/noticecheck.py with Python's email package), each logged.
 . "${0%/*}/lib.sh"
 need notify spool-run python3
-plan 111
+plan 113
 
 src=$(cd "${0%/*}/.." && pwd)
 mktemp_T
@@ -374,6 +374,26 @@ nfy q -o queue/nonexistent
 is "$rc" 111 "-o a missing spool, held: exit 111, not 21"
 [ ! -s "$T/out" ]
 ok $? "-o a missing spool: nothing on standard output"
+
+# -g -x: on a gateway a notice for an address that is not local (no
+# Maildir, no internal server of its own domain) goes to relay
+reset
+printf 'bob@example.net Maildir/bob\n' >"$H/control/maildirs"
+printf 'lan.example lmtp:/run/lmtp\n* smart.example.net\n' \
+    >"$H/control/routes"
+keep=$rcpts
+rcpts="bob@example.net carol@lan.example"
+mkm g 'verdict quarantined' 'quarantine loop: passed this gateway 4 times'
+rcpts=$keep
+echo admin@isp.example >"$H/control/notifyadmin"
+nfy g -g -o queue/scan -x queue/outbound
+is "$rc:$(ls "$Q/scan/new" | wc -l):$(ls "$Q/outbound/new" | wc -l)" \
+    "21:2:1" "-g -x: bob (a Maildir), carol (an internal server) to -o, the administrator to -x"
+grep -q "^notify: info: $id notice=admin to=admin@isp.example queued=[^ ]* spool=queue/outbound\$" "$T/err" &&
+    grep -q '^Subject: Gateway report: message held in a loop$' \
+    "$Q"/outbound/new/*
+ok $? "-x: logged with its spool; the record of a loop"
+rm -f "$H/control/maildirs" "$H/control/routes" "$H/control/notifyadmin"
 
 # --- malformed input, control files, usage ------------------------------
 

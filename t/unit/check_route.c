@@ -195,6 +195,29 @@ START_TEST(lookup_nostar)
 }
 END_TEST
 
+/* route_own: an address's domain by its own route, never by "*" */
+START_TEST(own_route)
+{
+	static const char	 text[] = "lan.example lmtp:/run/lmtp\n"
+	    ".sub.example h:25\n* smart.example.net\n";
+	struct routes		 rs = ROUTES_ZERO;
+	struct sa		 err = SA_ZERO;
+	const struct route	*r;
+
+	ck_assert_int_eq(route_parse(&rs, "r", text, sizeof text - 1, &err),
+	    0);
+	r = route_own(&rs, "a@LAN.example", 13);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(r->sock, "/run/lmtp");
+	ck_assert_ptr_nonnull(route_own(&rs, "b@x.sub.example", 15));
+	ck_assert_ptr_null(route_own(&rs, "c@elsewhere.example", 19));
+	ck_assert_ptr_null(route_own(&rs, "sub.example", 11));	/* no @ */
+	ck_assert_ptr_null(route_own(&rs, "d@", 2));
+	route_free(&rs);
+	sa_free(&err);
+}
+END_TEST
+
 /* A list (control/group): NEXTHOP [tls=require] a line, in order. */
 START_TEST(parse_list)
 {
@@ -268,6 +291,7 @@ main(void)
 	tcase_add_loop_test(tc, parse_table, 0, sizeof parses / sizeof parses[0]);
 	tcase_add_loop_test(tc, lookup_table, 0, sizeof looks / sizeof looks[0]);
 	tcase_add_test(tc, lookup_nostar);
+	tcase_add_test(tc, own_route);
 	tcase_add_test(tc, parse_list);
 	tcase_add_test(tc, load_file);
 	suite_add_tcase(s, tc);
