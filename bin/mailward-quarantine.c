@@ -29,11 +29,9 @@
 #include "bio.h"
 #include "control.h"
 #include "envelope.h"
-#include "hdr.h"
 #include "mw_exit.h"
 #include "mwlog.h"
 #include "qview.h"
-#include "stamp.h"
 #include "sa.h"
 #include "spool.h"
 
@@ -332,72 +330,15 @@ target(const char *spool, const char *id, struct stat *st)
 		die_sys("look for", g.tpath.s);
 }
 
-/* The rest of fd after what was read, as it is. */
-static int
-copy_rest(int fd, struct spool_tx *tx)
-{
-	ssize_t	 r;
-
-	for (;;) {
-		if ((r = read(fd, g.buf, sizeof g.buf)) == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return (int)r;
-		if (bio_put(&tx->out, g.buf, (size_t)r) == -1)
-			return -1;
-	}
-}
-
-/* The message without its status fields: its header section, read up
- * to the empty line that ends it (at most hdr.h's caps), stripped, then
- * the rest as it is.  -1 with EMSGSIZE: a header over the caps, where a
- * status field could hide. */
-static int
-copy_stripped(int fd, struct spool_tx *tx, size_t hl)
-{
-	struct sa	 head = SA_ZERO, clean = SA_ZERO;
-	struct hdr	 h;
-	struct hdr_field f;
-	size_t		 removed;
-	ssize_t		 r = 1;
-	int		 res = -1, o;
-
-	if (sa_catb(&head, g.head.s + hl, g.head.len - hl) == -1)
-		goto out;
-	for (;;) {
-		hdr_init(&h, head.s, head.len);
-		while ((o = hdr_next(&h, &f)) == HDR_FIELD)
-			;
-		if (o != HDR_END || h.blank || r == 0)
-			break;		/* the section is whole, or over a cap */
-		if ((r = read(fd, g.buf, sizeof g.buf)) == -1 && errno == EINTR)
-			continue;
-		if (r == -1 || sa_catb(&head, g.buf, (size_t)r) == -1)
-			goto out;
-	}
-	if (stamp_strip(&clean, head.s, h.body, &removed) == -1 ||
-	    bio_put(&tx->out, clean.s, clean.len) == -1 ||
-	    bio_put(&tx->out, head.s + h.body, head.len - h.body) == -1)
-		goto out;
-	res = copy_rest(fd, tx);
-out:
-	sa_free(&head);
-	sa_free(&clean);
-	return res;
-}
-
 /* The new envelope, the message bytes already read, the rest of fd;
- * with strip, the message without its status fields. */
+ * with strip, the message without its status fields (qview_copy()). */
 static int
 copy(int fd, struct spool_tx *tx, size_t hl, int strip)
 {
 	if (bio_put(&tx->out, g.out.s, g.out.len) == -1)
 		return -1;
-	if (strip)
-		return copy_stripped(fd, tx, hl);
-	if (bio_put(&tx->out, g.head.s + hl, g.head.len - hl) == -1)
-		return -1;
-	return copy_rest(fd, tx);
+	return qview_copy(fd, &tx->out, g.head.s + hl, g.head.len - hl, strip,
+	    g.buf, sizeof g.buf);
 }
 
 /* Remove the copy held_open() opened, unless the stages already held

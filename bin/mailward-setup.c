@@ -107,7 +107,8 @@ static const struct service {
 	    "notify -g -o queue/local -x queue/outbound -r notify" },
 	{ "togroup", GATEWAY, NOLIMIT, 0, "mwrelay", "relay", "-g", NULL },
 	{ "local", GATEWAY, LIMIT, 0, "mwdeliver", "spool-run",
-	    "-f queue/failed queue/local", "deliver-maildir -o queue/outbound" },
+	    "-f queue/failed queue/local",
+	    "deliver-maildir -o queue/outbound" },
 	{ "relay", SCANNER | GATEWAY, NOLIMIT, 0, "mwrelay", "relay", NULL,
 	    NULL },
 };

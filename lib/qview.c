@@ -11,11 +11,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bio.h"
 #include "envelope.h"
+#include "hdr.h"
 #include "mwlog.h"
 #include "qview.h"
 #include "sa.h"
 #include "spool.h"
+#include "stamp.h"
 
 #define QVIEW_ESCSZ	300	/* an escaped value in a list line */
 
@@ -294,4 +297,77 @@ qview_esc(struct sa *out, const char *s, size_t n)
 	}
 	out->len = (size_t)(o - out->s);
 	return 0;
+}
+
+/* The rest of fd after what was read, as it is. */
+static int
+copy_rest(int fd, struct bio *out, char *buf, size_t bufsize)
+{
+	ssize_t	 r;
+
+	for (;;) {
+		if ((r = read(fd, buf, bufsize)) == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return (int)r;
+		if (bio_put(out, buf, (size_t)r) == -1)
+			return -1;
+	}
+}
+
+/* 1 if the n bytes at s hold the empty line that ends a header
+ * section */
+static int
+section_ends(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if ((i == 0 || s[i - 1] == '\n') && (s[i] == '\n' ||
+		    (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')))
+			return 1;
+	return 0;
+}
+
+/* Without its status fields: the header section, read up to the empty
+ * line that ends it (past HDR_MAXBLOCK, stamp_strip() finds the caps
+ * exceeded), stripped, then the rest. */
+static int
+copy_stripped(int fd, struct bio *out, const char *head, size_t n,
+    char *buf, size_t bufsize)
+{
+	struct sa	 sec = SA_ZERO, clean = SA_ZERO;
+	size_t		 removed;
+	ssize_t		 r;
+	int		 res = -1;
+
+	if (sa_catb(&sec, head, n) == -1)
+		goto out;
+	while (!section_ends(sec.s, sec.len) && sec.len <= HDR_MAXBLOCK) {
+		if ((r = read(fd, buf, bufsize)) == -1 && errno == EINTR)
+			continue;
+		if (r == -1 || sa_catb(&sec, buf, (size_t)r) == -1)
+			goto out;
+		if (r == 0)
+			break;
+	}
+	if (stamp_strip(&clean, sec.s, sec.len, &removed) == -1 ||
+	    bio_put(out, clean.s, clean.len) == -1)
+		goto out;
+	res = copy_rest(fd, out, buf, bufsize);
+out:
+	sa_free(&sec);
+	sa_free(&clean);
+	return res;
+}
+
+int
+qview_copy(int fd, struct bio *out, const char *head, size_t n, int strip,
+    char *buf, size_t bufsize)
+{
+	if (strip)
+		return copy_stripped(fd, out, head, n, buf, bufsize);
+	if (bio_put(out, head, n) == -1)
+		return -1;
+	return copy_rest(fd, out, buf, bufsize);
 }

@@ -19,6 +19,13 @@
  * terminal: printable ASCII, SP, HTAB and LF as they are, '\\' doubled,
  * any other byte as \xHH.
  *
+ * qview_copy() writes a held message to out when it is released: the
+ * n bytes at head already read, then the rest of fd (through buf).
+ * With strip it leaves out every status field (stamp_strip()): it reads
+ * the header section up to the empty line that ends it, at most hdr.h's
+ * caps, and fails with EMSGSIZE past them, where a status field could
+ * hide; the body is copied as it is.
+ *
  * Functions returning int return 0, or -1 with errno set (ENOMEM;
  * EINVAL from qview_rewrite() for a block without its empty line). */
 #ifndef MW_QVIEW_H
@@ -26,6 +33,7 @@
 
 #include <stddef.h>
 
+#include "bio.h"
 #include "envelope.h"
 #include "sa.h"
 #include "spool.h"
@@ -57,5 +65,8 @@ int	qview_line(struct sa *, const struct qview_msg *, unsigned long long,
 int	qview_rewrite(struct sa *, const char *, size_t, const char *const *,
 	    const char *, size_t);
 int	qview_esc(struct sa *, const char *, size_t);
+
+int	qview_copy(int, struct bio *, const char *, size_t, int, char *,
+	    size_t);
 
 #endif

@@ -216,8 +216,12 @@ opt_internal(void *obj, const char *v)
 	if (sa_catf(&line, "%.*s %s\n", (int)(eq - v), v, eq + 1) == -1)
 		return -1;
 	r = route_parse(&rs, "--internal", line.s, line.len, &err);
-	if (rs.n != 1 || v[0] == '*' || v[0] == '.')
+	/* one domain, and a server of its own: origin would be the group */
+	if (r == 0 && (rs.n != 1 || v[0] == '*' || v[0] == '.' ||
+	    rs.r[0].origin)) {
 		r = -1;
+		errno = EINVAL;
+	}
 	route_free(&rs);
 	if (r == -1) {
 		sa_free(&line);
@@ -231,8 +235,7 @@ opt_internal(void *obj, const char *v)
 	else if (route_parse(&rs, "--internal", o->internal.s,
 	    o->internal.len, &err) == -1) {
 		o->internal.len -= line.len;
-		r = errno == ENOMEM ? -1 : bad(o, "--internal names a domain "
-		    "twice", v);
+		r = errno == ENOMEM || sa_0(&err) == -1 ? -1 : bad(o, err.s, v);
 	}
 	route_free(&rs);
 	sa_free(&err);
@@ -330,10 +333,38 @@ db_check(struct setupopt *o)
 	return 0;
 }
 
+/* 1 if --internal names the domain of a --maildir @domain: that domain
+ * would never reach its server */
+static int
+internal_shadowed(const struct setupopt *o, char *dom, size_t domsz)
+{
+	const char	*l, *nl, *m, *mnl;
+	size_t		 n;
+
+	for (l = o->internal.s; l != NULL && l < o->internal.s +
+	    o->internal.len; l = nl + 1) {
+		nl = memchr(l, '\n', o->internal.len - (size_t)(l -
+		    o->internal.s));
+		n = (size_t)((const char *)memchr(l, ' ', (size_t)(nl - l)) -
+		    l);
+		for (m = o->maildirs.s; m != NULL && m < o->maildirs.s +
+		    o->maildirs.len; m = mnl + 1) {
+			mnl = memchr(m, '\n', o->maildirs.len - (size_t)(m -
+			    o->maildirs.s));
+			if (m[0] == '@' && (size_t)(mnl - m) > n + 1 &&
+			    m[n + 1] == ' ' && sa_caseeqb(m + 1, l, n)) {
+				(void)snprintf(dom, domsz, "%.*s", (int)n, l);
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
 static int
 opts_check(struct setupopt *o)
 {
-	char		 ip[HOSTPORT_MAXHOST], name[32];
+	char		 ip[HOSTPORT_MAXHOST], name[32], dom[256];
 	unsigned int	 port;
 	unsigned long	 u;
 	struct stages	 sg;
@@ -369,6 +400,9 @@ opts_check(struct setupopt *o)
 		return bad(o, "--softlimit-scan is for the scanner role", NULL);
 	if (o->chainkeys.len > 0 && o->gateway)
 		return bad(o, "--chain-key is for the scanner role", NULL);
+	if (internal_shadowed(o, dom, sizeof dom))
+		return bad(o, "--internal DOMAIN and --maildir @DOMAIN: the "
+		    "Maildir would take all of its mail", dom);
 	if (!o->gateway && (o->group.len > 0 || o->groupkeys.len > 0 ||
 	    o->scannernets.len > 0 || o->scanpolicy || o->internal.len > 0))
 		return bad(o, "--group, --group-key, --scanner-net, "

@@ -276,8 +276,8 @@ classify(void)
 			msg = clean.s, n = clean.len;
 		writeout(1, msg, n);
 		mwlog(MWLOG_INFO, "%s local policy=%s stamp=%s source=%s "
-		    "removed=%zu passes=%lu", g.env.id.s, policies[g.policy], sr,
-		    source ? "group" : "other", removed, k);
+		    "removed=%zu passes=%lu", g.env.id.s, policies[g.policy],
+		    sr, source ? "group" : "other", removed, k);
 		sa_free(&clean);
 		return MW_ROUTE_LOCAL;
 	}

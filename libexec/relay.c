@@ -47,7 +47,7 @@
 
 #define SPOOL		"queue/outbound"
 #define GROUPSPOOL	"queue/togroup"	/* -g: a gateway's mail for the group */
-#define GROUPWAIT	60		/* -g: s between looks at control/group */
+#define GROUPWAIT	60		/* -g: s between looks at the group */
 #define FAILSPOOL	"queue/failed"
 #define MAXDOMS		100		/* domains counted per message */
 #define MAXMSG		(1UL << 30)	/* a spool file we will read */
@@ -287,6 +287,7 @@ try_addrs(struct smtpsess *s, const struct dns_addrs *l, struct dlv_rcpt *r,
 	}
 	for (i = 0; i < l->n && npending(r, n) > 0; i++) {
 		s->usetls = 1;
+		s->err.len = 0;
 		if (smtpsess_run(s, &l->a[i], e->from.s, e->from.len, dl.msg,
 		    dl.msglen, sr, n) == SMTPSESS_TLSFAIL && !s->tlsreq) {
 			s->usetls = 0;
@@ -297,8 +298,8 @@ try_addrs(struct smtpsess *s, const struct dns_addrs *l, struct dlv_rcpt *r,
 		if (npending(r, n) > 0 && i + 1 < l->n)
 			mwlog(MWLOG_INFO, "%s failover relay=%s reason=%s",
 			    qid, s->relay, s->err.len > 0 ? mwlog_esc(esc,
-			    sizeof esc, s->err.s, s->err.len) :
-			    "temporary replies");
+			    sizeof esc, s->err.s, s->err.len) : mwlog_escs(esc,
+			    sizeof esc, "temporary replies"));
 	}
 	for (i = 0; i < n; i++)
 		sa_free(&sr[i].reply);
@@ -493,17 +494,19 @@ readgroup(void)
 	size_t		 i;
 	int		 r;
 
-	for (;;) {
+	for (i = 0;; i++) {
 		g.group.list = 1;
 		if ((r = route_load(&g.group, "control/group", &err)) == -1)
 			die_ctl(&err);
 		if (r == 1 && g.group.n > 0)
 			break;
 		/* not set up yet: the mail waits, and so do we, quietly
-		 * rather than restarted by the supervisor every second */
-		mwlog(MWLOG_WARN, "control/group: no member of the group "
-		    "(HOST[:PORT] a line); " GROUPSPOOL " waits, looking "
-		    "again every %d s", GROUPWAIT);
+		 * rather than restarted by the supervisor every second;
+		 * said at once, then hourly */
+		if (i % (3600 / GROUPWAIT) == 0)
+			mwlog(MWLOG_WARN, "control/group: no member of the "
+			    "group (HOST[:PORT] a line); " GROUPSPOOL " waits, "
+			    "looking again every %d s", GROUPWAIT);
 		route_free(&g.group);
 		(void)sleep(GROUPWAIT);
 	}

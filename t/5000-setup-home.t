@@ -4,7 +4,7 @@
 # its options, and keeps the queue and the operator's files on a rerun.
 . "${0%/*}/lib.sh"
 need mailward-setup openssl
-plan 117
+plan 119
 
 root=0
 [ "$(id -u)" -eq 0 ] && root=1
@@ -263,6 +263,9 @@ u 100 "--scanexec that is missing" scanner "$T/x21" --scanexec /nonexistent
 u 100 "--internal on a scanner" scanner "$T/x22" --internal a.example=h:25
 u 100 "--internal for a domain twice" gateway "$T/x23" \
     --internal a.example=h:25 --internal A.example=h2:25
+u 100 "--internal to origin" gateway "$T/x25" --internal a.example=origin:25
+u 100 "--internal and --maildir @ the same domain" gateway "$T/x26" \
+    --internal a.example=h:25 --maildir @A.example=md
 u 100 "--internal without a next hop" gateway "$T/x24" --internal a.example=
 u 100 "--tls-cert without --tls-key" gateway "$T/x8" --tls-cert /etc/hostname
 u 100 "a DIR with a space" gateway "$T/x 9"

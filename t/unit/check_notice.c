@@ -1,9 +1,10 @@
 /* ISC license. */
 /* check_notice.c: notice_make() byte for byte for each kind, held,
- * cleaned, and held unscanned by a gateway; hostile values (line ends, escapes, 8-bit, NUL, overlong,
- * a sender with a newline) end up escaped in the body and never add a
- * header field; missing values are "-"; the admin's list of recipients
- * stops at NOTICE_MAXRCPTS. */
+ * cleaned, and held by a gateway (unscanned, or a loop); hostile values
+ * (line ends, escapes, 8-bit, NUL, overlong, a sender with a newline)
+ * end up escaped in the body and never add a header field; missing
+ * values are "-"; the admin's list of recipients stops at
+ * NOTICE_MAXRCPTS. */
 #include "sysdeps.h"
 
 #include <check.h>
@@ -91,7 +92,7 @@
 
 struct golden {
 	enum notice_kind	 kind;
-	int			 held;		/* 2: held unscanned (-g), 3: loop */
+	int			 held;	/* 2: held unscanned (-g), 3: a loop */
 	const char		*to;
 	const char		*want;
 };

@@ -2,7 +2,9 @@
 /* check_qview.c: ages, the list line (every value escaped, one line
  * whatever the envelope holds), the envelope rewrite of a release, the
  * terminal escape, the spool scan (ids only, oldest first, mtime when
- * the id has no time) and the bounded read of an envelope block. */
+ * the id has no time), the bounded read of an envelope block, and the
+ * copy of a released message (as it is, or without its status fields,
+ * EMSGSIZE past the header's caps). */
 #include "sysdeps.h"
 
 #include <sys/stat.h>
@@ -13,7 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bio.h"
 #include "envelope.h"
+#include "hdr.h"
 #include "qview.h"
 #include "sa.h"
 #include "spool.h"
@@ -337,6 +341,59 @@ START_TEST(qview_head_block)
 }
 END_TEST
 
+/* qview_copy of msg, whose first `already` bytes were read before, with
+ * a small buffer (reads in pieces); its result, output in out */
+static int
+copy(const char *msg, size_t n, size_t already, int strip, struct sa *out)
+{
+	char		 fn[UNIT_PATHSZ], to[UNIT_PATHSZ], buf[7], obuf[64];
+	struct bio	 b;
+	int		 fd, ofd, r;
+
+	unit_scratch_path(fn, "held", NULL);
+	unit_scratch_path(to, "released", NULL);
+	unit_writefile(fn, msg + already, n - already, 0600);
+	fd = open(fn, O_RDONLY | O_CLOEXEC);
+	ofd = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ck_assert_int_ne(fd, -1);
+	ck_assert_int_ne(ofd, -1);
+	bio_init(&b, ofd, bio_op_write, obuf, sizeof obuf);
+	r = qview_copy(fd, &b, msg, already, strip, buf, sizeof buf);
+	ck_assert_int_eq(bio_flush(&b), 0);
+	ck_assert_int_eq(close(fd) == 0 && close(ofd) == 0, 1);
+	unit_readfile(to, out);
+	return r;
+}
+
+START_TEST(qview_copy_strip)
+{
+	/* CRLF ends; a folded status field at the end of the section, one
+	 * in the body, which stays */
+	static const char	 msg[] = "Subject: s\r\nX-Mailward-Status: "
+	    "v=1;\r\n a\r\n\r\nbody\r\nX-Mailward-Status: kept\r\n";
+	static const char	 want[] = "Subject: s\r\n\r\nbody\r\n"
+	    "X-Mailward-Status: kept\r\n";
+	size_t			 i;
+	struct sa		 out = SA_ZERO, big = SA_ZERO;
+
+	ck_assert_int_eq(copy(msg, sizeof msg - 1, 4, 0, &out), 0);
+	unit_sa_is(&out, msg);
+	ck_assert_int_eq(copy(msg, sizeof msg - 1, 4, 1, &out), 0);
+	unit_sa_is(&out, want);
+	ck_assert_int_eq(copy(msg, sizeof msg - 1, 0, 1, &out), 0);
+	unit_sa_is(&out, want);
+	/* a status field past HDR_MAXCOUNT fields could hide: refused */
+	for (i = 0; i <= HDR_MAXCOUNT; i++)
+		ck_assert_int_eq(sa_catf(&big, "X-F: %zu\n", i), 0);
+	ck_assert_int_eq(sa_cats(&big, "X-Mailward-Status: v=1\n\nb\n"), 0);
+	errno = 0;
+	ck_assert_int_eq(copy(big.s, big.len, 10, 1, &out), -1);
+	ck_assert_int_eq(errno, EMSGSIZE);
+	sa_free(&out);
+	sa_free(&big);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -349,6 +406,7 @@ main(void)
 	tcase_add_loop_test(tc, qview_age_table, 0,
 	    sizeof ages / sizeof ages[0]);
 	tcase_add_test(tc, qview_line_fields);
+	tcase_add_test(tc, qview_copy_strip);
 	tcase_add_test(tc, qview_line_hostile);
 	tcase_add_loop_test(tc, qview_rewrite_table, 0,
 	    sizeof rewrites / sizeof rewrites[0]);
