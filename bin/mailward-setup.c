@@ -3,9 +3,10 @@
  *
  * mailward-setup ROLE DIR [options]; see mailward-setup(1).  As root it
  * first creates the service users (lib/mwuser.c), then gives each spool
- * to its consumer (lib/mwhome.c); run scripts drop privileges with
- * s6-setuidgid and s6-envuidgid (lib/svcdir.c).  A scanner also gets
- * its status key pair in keys/ (lib/keydir.c, shared with
+ * to its consumer (lib/mwhome.c); each role's services and their
+ * commands are lib/rolesvc.c's, and their run scripts drop privileges
+ * with s6-setuidgid and s6-envuidgid (lib/svcdir.c).  A scanner also
+ * gets its status key pair in keys/ (lib/keydir.c, shared with
  * mailward-keygen).  Control files that exist are kept unless an option
  * names them; run scripts are always rewritten (atomically). */
 #include "sysdeps.h"
@@ -28,6 +29,7 @@
 #include "mwuser.h"
 #include "mw_exit.h"
 #include "progdir.h"
+#include "rolesvc.h"
 #include "rmtree.h"
 #include "sa.h"
 #include "setupopt.h"
@@ -56,62 +58,11 @@
 #define MW_LIBEXECDIR "/usr/local/libexec/mailward"
 #endif
 
-/* Each role's services, in the order they are written: PROG [ARGS] from
- * libexec, then FILTER (spool-run's PROG) if set, as USER when root.  A
- * tcp service runs PROG under tcpserver on control/listen instead.  The
- * scanner's scan stages come from control/stages (scan_services()):
- * queue/scan -> ... -> queue/stamp, what one cannot clean to
- * queue/notify.  The stamp service sends what stamp-status refuses
- * (exit 100: nothing it may sign) to the quarantine and the rest to
- * queue/notify, whose notify tells recipients and the administrator of
- * what was found, then passes messages to queue/outbound and holds the
- * quarantined ones (exit 21) in queue/quarantine; its notices go to
- * queue/scan, to be scanned and stamped like any message.  A gateway's
- * classify sends what is not scanned yet to queue/togroup (relay -g to
- * control/group), scanned mail to queue/local, whose deliver-maildir
- * stores it in control/maildirs or passes it to relay for the internal
- * servers of control/routes, and what it holds (exit 21) to
- * queue/notify, whose notify -g tells the recipients and the
- * administrator (notices straight to queue/local, or to relay for an
- * address that is not local) and moves it to the quarantine.  Both
- * roles expire their quarantine hourly (expire_service()). */
+/* The services of each role: lib/rolesvc.c; the scanner's scan stages
+ * from control/stages (scan_services()); both roles expire their
+ * quarantine hourly (expire_service()). */
 #define SCANNER		MWHOME_SCANNER
 #define GATEWAY		MWHOME_GATEWAY
-enum { NOLIMIT, LIMIT, SCANLIMIT };	/* s6-softlimit: none, MiB, scan's */
-static const struct service {
-	const char	*name;
-	int		 roles;
-	int		 limit;
-	int		 tcp;
-	const char	*user;		/* as root */
-	const char	*prog;
-	const char	*args;
-	const char	*filter;
-} services[] = {
-	{ "smtpd", SCANNER | GATEWAY, LIMIT, 1, "mwrecv", "smtp-recv", NULL,
-	    NULL },
-	{ "incoming", SCANNER, LIMIT, 0, "mwqueue", "spool-run",
-	    "-o queue/scan -f queue/failed queue/incoming", NULL },
-	{ "stamp", SCANNER, LIMIT, 0, "mwstamp", "spool-run",
-	    "-o queue/notify -f queue/quarantine queue/stamp",
-	    "stamp-status -k keys/status.key" },
-	{ "notify", SCANNER, LIMIT, 0, "mwstamp", "spool-run",
-	    "-o queue/outbound -r 21=queue/quarantine -f queue/quarantine "
-	    "queue/notify", "notify -o queue/scan -r notify" },
-	{ "incoming", GATEWAY, LIMIT, 0, "mwqueue", "spool-run",
-	    "-o queue/togroup -r 20=queue/local -r 21=queue/notify "
-	    "-f queue/quarantine queue/incoming", "classify" },
-	{ "notify", GATEWAY, LIMIT, 0, "mwqueue", "spool-run",
-	    "-o queue/quarantine -r 21=queue/quarantine -f queue/quarantine "
-	    "queue/notify",
-	    "notify -g -o queue/local -x queue/outbound -r notify" },
-	{ "togroup", GATEWAY, NOLIMIT, 0, "mwrelay", "relay", "-g", NULL },
-	{ "local", GATEWAY, LIMIT, 0, "mwdeliver", "spool-run",
-	    "-f queue/failed queue/local",
-	    "deliver-maildir -o queue/outbound" },
-	{ "relay", SCANNER | GATEWAY, NOLIMIT, 0, "mwrelay", "relay", NULL,
-	    NULL },
-};
 
 static struct mwhome home = MWHOME_ZERO;
 static const char *roledesc;		/* for the run scripts */
@@ -420,36 +371,19 @@ stages_read(struct stages *sg)
 static void
 keys_write(const struct sa *list, const char *dir, const char *what)
 {
-	struct sa	 pem = SA_ZERO, fn = SA_ZERO;
+	struct sa	 fn = SA_ZERO;
 	const char	*l, *nl;
 	char		 kid[STAMP_KEYIDLEN + 1];
-	EVP_PKEY	*k;
-	int		 fd;
 
 	for (l = list->s; l != NULL && l < list->s + list->len; l = nl + 1) {
 		nl = memchr(l, '\n', list->len - (size_t)(l - list->s));
 		if (sa_copyb(&fn, l, (size_t)(nl - l)) == -1 ||
 		    sa_0(&fn) == -1)
 			die_nomem();
-		pem.len = 0;
-		if ((fd = open(fn.s, O_RDONLY | O_CLOEXEC)) == -1 ||
-		    spool_slurp(fd, &pem, MAXFILE) == -1)
-			die_sys("read", fn.s);
-		(void)close(fd);
-		if ((k = stamp_keyparse(pem.s, pem.len, 0)) == NULL ||
-		    stamp_keyid(k, kid) == -1)	/* setupopt.c checked */
-			die_sys("use the key", fn.s);
-		EVP_PKEY_free(k);
-		dir_make(dir, 0755, NULL, NULL);
-		pem.len = 0;
-		if (sa_catf(&pem, "%s/%s.pub", dir, kid) == -1 ||
-		    sa_0(&pem) == -1)
-			die_nomem();
-		if (mwhome_copy(&home, fn.s, pem.s, MAXFILE, "mwqueue") == -1)
+		if (mwhome_pubkey(&home, fn.s, dir, "mwqueue", kid) == -1)
 			die_home();
 		(void)printf("mailward-setup: %s %s\n", what, kid);
 	}
-	sa_free(&pem);
 	sa_free(&fn);
 }
 
@@ -521,29 +455,30 @@ scanner_make(const struct setupopt *o)
 struct home {
 	struct sa	 me;
 	struct sa	 listen;
+	char		 ip[64];
+	unsigned int	 port;
 	unsigned long	 maxconn;
-	unsigned long	 softlimit[3];	/* MiB by enum limit, 0 = none */
+	unsigned long	 softlimit[3];	/* MiB by rolesvc_limit, 0: none */
 };
 
 static void
 home_read(struct home *h)
 {
 	struct sa	 err = SA_ZERO;
-	char		 ip[64];
-	unsigned int	 port;
 
 	control_get("me", "localhost", &h->me);
 	control_get("listen", DEF_LISTEN, &h->listen);
-	if (setupopt_listen(h->listen.s, ip, sizeof ip, &port) == -1) {
+	if (setupopt_listen(h->listen.s, h->ip, sizeof h->ip, &h->port) ==
+	    -1) {
 		mwlog(MWLOG_FATAL, "control/listen line 1: not IP:PORT");
 		exit(MW_TEMP);
 	}
 	if (control_readuint("control/concurrencysmtpd", 1, 10000,
 	    DEF_MAXCONN, &h->maxconn, &err) == -1 ||
 	    control_readuint("control/softlimit", 0, 65536, DEF_SOFTLIMIT,
-	    &h->softlimit[LIMIT], &err) == -1 ||
+	    &h->softlimit[ROLESVC_LIMIT], &err) == -1 ||
 	    control_readuint("control/softlimitscan", 0, 65536, DEF_SOFTSCAN,
-	    &h->softlimit[SCANLIMIT], &err) == -1) {
+	    &h->softlimit[ROLESVC_SCANLIMIT], &err) == -1) {
 		mwlog(MWLOG_FATAL, "%.*s", (int)err.len, err.s);
 		exit(MW_TEMP);
 	}
@@ -552,28 +487,17 @@ home_read(struct home *h)
 
 /* The command of a service, for its run script. */
 static void
-service_cmd(struct sa *c, const struct service *sv, const struct home *h)
+service_cmd(struct sa *c, const struct rolesvc *sv, const struct home *h)
 {
-	char		 ip[64];
-	unsigned int	 port;
-	int		 r = 0;
+	struct rolesvc_ctx	 x;
 
-	c->len = 0;
-	if (sv->tcp && home.asroot)
-		r |= sa_catf(c, "s6-envuidgid %s ", sv->user);
-	if (sv->tcp) {
-		(void)setupopt_listen(h->listen.s, ip, sizeof ip, &port);
-		r |= sa_catf(c, "tcpserver%s -v -R -H -l %s -c %lu -- %s %u "
-		    "\\\n    ", home.asroot ? " -U" : "",
-		    svcdir_wordok(h->me.s) ? h->me.s : "0", h->maxconn, ip,
-		    port);
-	}
-	r |= sa_catf(c, "%s/%s", libexecdir.s, sv->prog);
-	if (sv->args != NULL)
-		r |= sa_catf(c, " %s", sv->args);
-	if (sv->filter != NULL)
-		r |= sa_catf(c, " \\\n    %s/%s", libexecdir.s, sv->filter);
-	if (r != 0 || sa_0(c) == -1)
+	x.libexec = libexecdir.s;
+	x.me = h->me.s;
+	x.ip = h->ip;
+	x.port = h->port;
+	x.maxconn = h->maxconn;
+	x.asroot = home.asroot;
+	if (rolesvc_cmd(c, sv, &x) == -1)
 		die_nomem();
 }
 
@@ -617,7 +541,7 @@ scan_services(const struct home *h)
 		    out) == -1 || sa_0(&cmd) == -1)
 			die_nomem();
 		service_write(in, "mwscan", h->softlimit[sg.st[i]->bigengine ?
-		    SCANLIMIT : LIMIT], 0, cmd.s);
+		    ROLESVC_SCANLIMIT : ROLESVC_LIMIT], 0, cmd.s);
 	}
 	for (i = sg.n; i < STAGES_MAX; i++) {
 		stages_spool(i, in, sizeof in);
@@ -647,7 +571,7 @@ expire_service(const struct home *h, const char *owner)
 	if (sa_catf(&cmd, "sh -c '%s/mailward-quarantine expire; "
 	    "exec sleep 3600'", bin.s) == -1 || sa_0(&cmd) == -1)
 		die_nomem();
-	service_write("expire", owner, h->softlimit[LIMIT], 0, cmd.s);
+	service_write("expire", owner, h->softlimit[ROLESVC_LIMIT], 0, cmd.s);
 	sa_free(&bin);
 	sa_free(&cmd);
 }
@@ -655,8 +579,8 @@ expire_service(const struct home *h, const char *owner)
 static void
 services_make(const struct setupopt *o)
 {
-	const struct service *sv;
-	struct home	 h = { SA_ZERO, SA_ZERO, 0, { 0, 0, 0 } };
+	const struct rolesvc *sv;
+	struct home	 h = { .me = SA_ZERO, .listen = SA_ZERO };
 	struct sa	 cmd = SA_ZERO;
 
 	home_read(&h);
@@ -665,13 +589,12 @@ services_make(const struct setupopt *o)
 		mwlog(MWLOG_WARN, "no group yet (--group, control/group): "
 		    "mail that is not scanned waits in queue/togroup until "
 		    "control/group names the scanning group");
-	for (sv = services; sv < services + sizeof services /
-	    sizeof services[0]; sv++) {
+	for (sv = rolesvc; sv < rolesvc + rolesvc_n; sv++) {
 		if ((sv->roles & (o->gateway ? GATEWAY : SCANNER)) == 0)
 			continue;
 		if (!o->gateway && strcmp(sv->name, "incoming") == 0 &&
 		    chainkeys_have()) {
-			struct service	 chained = *sv;
+			struct rolesvc	 chained = *sv;
 
 			chained.filter = "stamp-status -i -K control/chainkeys";
 			service_cmd(&cmd, &chained, &h);

@@ -15,6 +15,7 @@
 #include "mwuser.h"
 #include "sa.h"
 #include "spool.h"
+#include "stamp.h"
 
 #define S	MWHOME_SCANNER
 #define G	MWHOME_GATEWAY
@@ -101,6 +102,40 @@ mwhome_write(struct mwhome *h, const char *fn, const char *data, size_t n,
 	if (afile_write(fn, data, n, mode, uid, gid) == -1)
 		return mwhome_fail(h, "write", fn);
 	return 0;
+}
+
+int
+mwhome_pubkey(struct mwhome *h, const char *from, const char *dir,
+    const char *u, char *kid)
+{
+	struct sa	 pem = SA_ZERO, to = SA_ZERO;
+	EVP_PKEY	*k = NULL;
+	int		 fd, r = -1;
+
+	if ((fd = open(from, O_RDONLY | O_CLOEXEC)) == -1) {
+		r = mwhome_fail(h, "read", from);
+		goto out;
+	}
+	r = spool_slurp(fd, &pem, MWHOME_MAXKEY);
+	(void)close(fd);
+	if (r == -1 || (k = stamp_keyparse(pem.s, pem.len, 0)) == NULL ||
+	    stamp_keyid(k, kid) == -1) {
+		if (r != -1)
+			errno = EINVAL;	/* not an Ed25519 public key */
+		r = mwhome_fail(h, r == -1 ? "read" : "use the key", from);
+		goto out;
+	}
+	if (sa_catf(&to, "%s/%s.pub", dir, kid) == -1 || sa_0(&to) == -1) {
+		r = mwhome_fail(h, "name the copy of", from);
+		goto out;
+	}
+	r = mwhome_mkdir(h, dir, 0755, NULL, NULL) == -1 ? -1 :
+	    mwhome_write(h, to.s, pem.s, pem.len, 0400, u);
+out:
+	EVP_PKEY_free(k);
+	sa_free(&pem);
+	sa_free(&to);
+	return r;
 }
 
 int

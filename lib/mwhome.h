@@ -27,6 +27,7 @@ struct mwhome {
 
 #define MWHOME_SCANNER	1	/* roles */
 #define MWHOME_GATEWAY	2
+#define MWHOME_MAXKEY	(64UL << 10)	/* a public key's PEM file */
 
 struct mwhome_spool {
 	const char	*name;		/* queue/NAME */
@@ -45,6 +46,12 @@ int	mwhome_write(struct mwhome *, const char *, const char *, size_t,
 /* Copy a file of at most max bytes, mode 0400. */
 int	mwhome_copy(struct mwhome *, const char *, const char *, size_t,
 	    const char *);
+/* A status public key (at most MWHOME_MAXKEY bytes of PEM, checked)
+ * copied into dir (made, mode 0755) as KEYID.pub, mode 0400, owned by
+ * u; its id into kid (STAMP_KEYIDLEN + 1 bytes).  A file that is not an
+ * Ed25519 public key: EINVAL. */
+int	mwhome_pubkey(struct mwhome *, const char *, const char *,
+	    const char *, char *);
 /* 1 if fn exists (a symlink counts), 0 if not, -1 on error. */
 int	mwhome_exists(struct mwhome *, const char *);
 /* control/NAME, mode 0644: written if force is set or it is missing. */

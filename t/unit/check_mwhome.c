@@ -182,6 +182,32 @@ START_TEST(mwhome_keys_made)
 }
 END_TEST
 
+/* a public key copied under its id; not a key, or missing: refused */
+START_TEST(mwhome_pubkey_copied)
+{
+	struct mwhome	 h = MWHOME_ZERO;
+	char		 kid[17], kid2[17], fn[64];
+	int		 made;
+
+	ck_assert_int_eq(mwhome_keys(&h, "pair", NULL, kid, &made), 0);
+	ck_assert_int_eq(mwhome_pubkey(&h, "pair/status.pub", "trusted",
+	    NULL, kid2), 0);
+	ck_assert_str_eq(kid, kid2);
+	(void)snprintf(fn, sizeof fn, "trusted/%s.pub", kid);
+	ck_assert_uint_eq(unit_mode(fn), 0400);
+	ck_assert_uint_eq(unit_mode("trusted"), 0755);
+	unit_writefile("notakey", "hello\n", 6, 0644);
+	ck_assert_int_eq(mwhome_pubkey(&h, "notakey", "trusted", NULL, kid2),
+	    -1);
+	err_is(&h, "unable to use the key notakey: ");
+	ck_assert_int_eq(mwhome_pubkey(&h, "nokey", "trusted", NULL, kid2),
+	    -1);
+	err_is(&h, "unable to read nokey: ");
+	ck_assert_int_eq(unit_count("trusted", NULL, NULL), 1);
+	sa_free(&h.err);
+}
+END_TEST
+
 START_TEST(mwhome_maildir_made)
 {
 	struct mwhome	 h = MWHOME_ZERO;
@@ -218,6 +244,7 @@ main(void)
 	tcase_add_test(tc, mwhome_copy_file);
 	tcase_add_loop_test(tc, mwhome_queues_made, 0, 2);
 	tcase_add_test(tc, mwhome_keys_made);
+	tcase_add_test(tc, mwhome_pubkey_copied);
 	tcase_add_test(tc, mwhome_maildir_made);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
