@@ -387,11 +387,11 @@ keys_write(const struct sa *list, const char *dir, const char *what)
 	sa_free(&fn);
 }
 
-/* 1 if control/chainkeys holds a key */
+/* 1 if the directory dir holds a key (a .pub file) */
 static int
-chainkeys_have(void)
+keys_have(const char *dir)
 {
-	DIR		*d = opendir("control/chainkeys");
+	DIR		*d = opendir(dir);
 	struct dirent	*e;
 	size_t		 n;
 	int		 r = 0;
@@ -576,6 +576,19 @@ expire_service(const struct home *h, const char *owner)
 	sa_free(&cmd);
 }
 
+/* 1 if control/scanpolicy (default stamp) wants a valid stamp */
+static int
+stamped(void)
+{
+	struct sa	 p = SA_ZERO;
+	int		 r;
+
+	control_get("scanpolicy", "stamp", &p);
+	r = sa_eqs(&p, "stamp") || sa_eqs(&p, "both");
+	sa_free(&p);
+	return r;
+}
+
 static void
 services_make(const struct setupopt *o)
 {
@@ -589,11 +602,16 @@ services_make(const struct setupopt *o)
 		mwlog(MWLOG_WARN, "no group yet (--group, control/group): "
 		    "mail that is not scanned waits in queue/togroup until "
 		    "control/group names the scanning group");
+	if (o->gateway && !keys_have("control/groupkeys") && stamped())
+		mwlog(MWLOG_WARN, "no group key (--group-key, "
+		    "control/groupkeys): the scan policy wants a stamp, so "
+		    "nothing can be delivered until the group's status.pub "
+		    "is there");
 	for (sv = rolesvc; sv < rolesvc + rolesvc_n; sv++) {
 		if ((sv->roles & (o->gateway ? GATEWAY : SCANNER)) == 0)
 			continue;
 		if (!o->gateway && strcmp(sv->name, "incoming") == 0 &&
-		    chainkeys_have()) {
+		    keys_have("control/chainkeys")) {
 			struct rolesvc	 chained = *sv;
 
 			chained.filter = "stamp-status -i -K control/chainkeys";
