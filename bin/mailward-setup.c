@@ -8,20 +8,19 @@
  * with s6-setuidgid and s6-envuidgid (lib/svcdir.c).  A scanner also
  * gets its status key pair in keys/ (lib/keydir.c, shared with
  * mailward-keygen).  Control files that exist are kept unless an option
- * names them; run scripts are always rewritten (atomically). */
+ * names them (lib/setupctl.c); run scripts are always rewritten
+ * (atomically). */
 #include "sysdeps.h"
 
 #include <sys/stat.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "addr.h"
 #include "afile.h"
 #include "control.h"
 #include "mwhome.h"
@@ -32,8 +31,8 @@
 #include "rolesvc.h"
 #include "rmtree.h"
 #include "sa.h"
+#include "setupctl.h"
 #include "setupopt.h"
-#include "spool.h"
 #include "stages.h"
 #include "stamp.h"
 #include "svcdir.h"
@@ -47,12 +46,6 @@
 	"[--group-key PUBKEY]... [--scanner-net CIDR]... " \
 	"[--scan-policy stamp|source|either|both] " \
 	"[--internal DOMAIN=NEXTHOP]..."
-#define MAXFILE		(1UL << 20)	/* a certificate or key we copy */
-#define DEF_LISTEN	"0.0.0.0:25"
-#define DEF_MAXCONN	40UL
-#define DEF_SOFTLIMIT	512UL		/* MiB for smtpd and spool-run */
-#define DEF_SOFTSCAN	8192UL		/* MiB for the scan stage: 2 engines */
-#define DEF_DATABASES	"/var/lib/clamav"
 
 #ifndef MW_LIBEXECDIR
 #define MW_LIBEXECDIR "/usr/local/libexec/mailward"
@@ -144,41 +137,6 @@ dir_make(const char *fn, unsigned int mode, const char *u, const char *g)
 		die_home();
 }
 
-/* A control file: overwrite when the command line gave it (force),
- * else write the default only if the file is missing. */
-static void
-control_put(const char *name, const struct sa *val, int force)
-{
-	if (mwhome_control(&home, name, val->s, val->len, force) == -1)
-		die_home();
-}
-
-static void
-control_puts(const char *name, const char *val, int force)
-{
-	struct sa	 v = SA_ZERO;
-
-	if (sa_cats(&v, val) == -1 || sa_catc(&v, '\n') == -1)
-		die_nomem();
-	control_put(name, &v, force);
-	sa_free(&v);
-}
-
-/* control/NAME = the contents of the file fn */
-static void
-control_file(const char *name, const char *fn)
-{
-	struct sa	 v = SA_ZERO;
-	int		 fd;
-
-	if ((fd = open(fn, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    spool_slurp(fd, &v, MAXFILE) == -1)
-		die_sys("read", fn);
-	(void)close(fd);
-	control_put(name, &v, 1);
-	sa_free(&v);
-}
-
 /* First line of a control file we wrote before, or dflt. */
 static void
 control_get(const char *name, const char *dflt, struct sa *out)
@@ -234,98 +192,6 @@ role_check(const struct setupopt *o)
 		exit(MW_PERM);
 	}
 	sa_free(&r);
-}
-
-static void
-control_tls(const struct setupopt *o)
-{
-	if (o->tlscert == NULL)
-		return;
-	dir_make("control/tls", 0700, "mwrecv", NULL);
-	if (mwhome_copy(&home, o->tlscert, "control/tls/cert.pem", MAXFILE,
-	    "mwrecv") == -1 || mwhome_copy(&home, o->tlskey,
-	    "control/tls/key.pem", MAXFILE, "mwrecv") == -1)
-		die_home();
-	control_puts("tlscert", "control/tls/cert.pem", 1);
-	control_puts("tlskey", "control/tls/key.pem", 1);
-}
-
-static void
-control_scanner(const struct setupopt *o)
-{
-	if (o->gateway)
-		return;
-	control_puts("softlimitscan", o->softlimitscan ? o->softlimitscan :
-	    "8192", !!o->softlimitscan);
-	control_puts("databases", o->databases ? o->databases :
-	    DEF_DATABASES, !!o->databases);
-	control_puts("stages", o->stages ? o->stages : "clamav", !!o->stages);
-	if (o->clamd != NULL)
-		control_puts("clamd-address", o->clamd, 1);
-	if (o->scanexec != NULL)
-		control_file("scanexec", o->scanexec);
-}
-
-/* A gateway's group: its members, addresses, keys and policy. */
-static void
-control_gateway(const struct setupopt *o)
-{
-	if (!o->gateway)
-		return;
-	if (o->group.len > 0)
-		control_put("group", &o->group, 1);
-	if (o->scannernets.len > 0)
-		control_put("scanners", &o->scannernets, 1);
-	if (o->scanpolicy != NULL)
-		control_puts("scanpolicy", o->scanpolicy, 1);
-	keys_write(&o->groupkeys, "control/groupkeys", "group key (stamps "
-	    "made with it are trusted):");
-}
-
-static void
-control_write(const struct setupopt *o)
-{
-	struct sa	 r = SA_ZERO;
-	char		 host[256];
-
-	dir_make("control", 0755, NULL, NULL);
-	control_puts("role", o->role, 0);
-	if (o->me == NULL && !file_exists("control/me")) {
-		if (gethostname(host, sizeof host) == -1)
-			die_sys("get", "the host name");
-		host[sizeof host - 1] = '\0';
-		if (!addr_domainok(host, strlen(host)))
-			die_usage("the host name is no domain name; use --me",
-			    host);
-		control_puts("me", host, 0);
-	} else if (o->me != NULL)
-		control_puts("me", o->me, 1);
-	control_puts("listen", o->listen ? o->listen : DEF_LISTEN, !!o->listen);
-	control_puts("softlimit", o->softlimit ? o->softlimit : "512",
-	    !!o->softlimit);
-	control_puts("concurrencysmtpd", "40", 0);
-	if (o->subs.len > 0)
-		control_put("subscribers", &o->subs, 1);
-	else
-		control_puts("subscribers", "# one address or @domain a line;"
-		    " while empty, no mail is accepted", 0);
-	if (o->gateway && o->maildirs.len > 0)
-		control_put("maildirs", &o->maildirs, 1);
-	else if (o->gateway)
-		control_puts("maildirs", "# ADDRESS PATH or @domain PATH", 0);
-	/* a gateway's internal servers, then the next hop for the rest */
-	if (o->internal.len > 0 || o->nexthop != NULL) {
-		if (sa_cat(&r, &o->internal) == -1 || (o->nexthop != NULL &&
-		    sa_catf(&r, "* %s\n", o->nexthop) == -1))
-			die_nomem();
-		control_put("routes", &r, 1);
-		sa_free(&r);
-	} else
-		control_puts("routes", "# DOMAIN NEXTHOP [tls=require];"
-		    " no route: DNS MX", 0);
-	control_tls(o);
-	control_scanner(o);
-	control_gateway(o);
 }
 
 static void
@@ -467,18 +333,19 @@ home_read(struct home *h)
 	struct sa	 err = SA_ZERO;
 
 	control_get("me", "localhost", &h->me);
-	control_get("listen", DEF_LISTEN, &h->listen);
+	control_get("listen", SETUPCTL_LISTEN, &h->listen);
 	if (setupopt_listen(h->listen.s, h->ip, sizeof h->ip, &h->port) ==
 	    -1) {
 		mwlog(MWLOG_FATAL, "control/listen line 1: not IP:PORT");
 		exit(MW_TEMP);
 	}
 	if (control_readuint("control/concurrencysmtpd", 1, 10000,
-	    DEF_MAXCONN, &h->maxconn, &err) == -1 ||
-	    control_readuint("control/softlimit", 0, 65536, DEF_SOFTLIMIT,
+	    SETUPCTL_MAXCONN, &h->maxconn, &err) == -1 ||
+	    control_readuint("control/softlimit", 0, 65536, SETUPCTL_SOFTLIMIT,
 	    &h->softlimit[ROLESVC_LIMIT], &err) == -1 ||
-	    control_readuint("control/softlimitscan", 0, 65536, DEF_SOFTSCAN,
-	    &h->softlimit[ROLESVC_SCANLIMIT], &err) == -1) {
+	    control_readuint("control/softlimitscan", 0, 65536,
+	    SETUPCTL_SOFTSCAN, &h->softlimit[ROLESVC_SCANLIMIT], &err) ==
+	    -1) {
 		mwlog(MWLOG_FATAL, "%.*s", (int)err.len, err.s);
 		exit(MW_TEMP);
 	}
@@ -682,7 +549,13 @@ main(int argc, char **argv)
 		users_ensure();
 	home_enter(o.dir);
 	role_check(&o);
-	control_write(&o);
+	if (setupctl_write(&home, &o) == -1) {
+		if (errno == EINVAL && sa_0(&home.err) == 0)
+			die_usage(home.err.s, NULL);	/* the host name */
+		die_home();
+	}
+	keys_write(&o.groupkeys, "control/groupkeys", "group key (stamps "
+	    "made with it are trusted):");
 	if (mwhome_queues(&home, o.gateway ? GATEWAY : SCANNER) == -1)
 		die_home();
 	maildirs_make(&o);

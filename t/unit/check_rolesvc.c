@@ -21,7 +21,8 @@ names(int role, struct sa *out)
 	out->len = 0;
 	for (i = 0; i < rolesvc_n; i++)
 		if (rolesvc[i].roles & role)
-			ck_assert_int_eq(sa_catf(out, "%s ", rolesvc[i].name), 0);
+			ck_assert_int_eq(sa_catf(out, "%s ",
+			    rolesvc[i].name), 0);
 	ck_assert_int_eq(sa_0(out), 0);
 }
 
