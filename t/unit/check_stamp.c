@@ -1,8 +1,10 @@
 /* ISC license. */
-/* check_stamp.c: the status header: the e= token (check_stampcanon.c
- * has the canonical forms), a golden header from RFC 8032's first key (its signed string and
- * signature computed by an independent implementation of
- * mailward-stamp(5)), round trips, and every forgery we know of. */
+/* check_stamp.c: the status header: the e= token, stripping status
+ * fields, a golden header from RFC 8032's first key (its signed string
+ * and signature computed by an independent implementation of
+ * mailward-stamp(5)), round trips, and every forgery we know of
+ * (check_stampcanon.c has the canonical forms, check_stampkey.c the
+ * keys). */
 #include "sysdeps.h"
 
 #include <check.h>
@@ -15,6 +17,7 @@
 #include "hdr.h"
 #include "sa.h"
 #include "stamp.h"
+#include "testmail.h"
 #include "unit.h"
 
 #define T0	1767225600ULL		/* 2026-01-01 */
@@ -147,24 +150,7 @@ START_TEST(stamp_strip_over_caps)
 }
 END_TEST
 
-/* --- keys --- */
-
-static const unsigned char rfc8032[32] = {	/* RFC 8032 7.1, TEST 1 */
-	0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60, 0xba, 0x84, 0x4a,
-	0xf4, 0x92, 0xec, 0x2c, 0xc4, 0x44, 0x49, 0xc5, 0x69, 0x7b, 0x32,
-	0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae, 0x7f, 0x60
-};
-
-static EVP_PKEY *
-fixedkey(void)
-{
-	EVP_PKEY	*k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519,
-			    NULL, rfc8032, sizeof rfc8032);
-
-	ck_assert_ptr_nonnull(k);
-	return k;
-}
-
+/* a new key pair */
 static EVP_PKEY *
 newkey(void)
 {
@@ -173,47 +159,6 @@ newkey(void)
 	ck_assert_ptr_nonnull(k);
 	return k;
 }
-
-START_TEST(stamp_key_pem)
-{
-	EVP_PKEY	*k = fixedkey(), *priv, *pub, *ec;
-	struct sa	 pk = SA_ZERO, pp = SA_ZERO;
-	char		 id[STAMP_KEYIDLEN + 1], id2[STAMP_KEYIDLEN + 1];
-
-	/* sha256(d75a9801...511a)[:8], computed elsewhere */
-	ck_assert_int_eq(stamp_keyid(k, id), 0);
-	ck_assert_str_eq(id, "21fe31dfa154a261");
-	ck_assert_int_eq(stamp_keypem(k, 1, &pk), 0);
-	ck_assert_int_eq(stamp_keypem(k, 0, &pp), 0);
-	ck_assert(pk.len > 27 && memcmp(pk.s, "-----BEGIN PRIVATE KEY-----\n",
-	    28) == 0);
-	ck_assert(pp.len > 26 && memcmp(pp.s, "-----BEGIN PUBLIC KEY-----\n",
-	    27) == 0);
-	ck_assert_ptr_nonnull(priv = stamp_keyparse(pk.s, pk.len, 1));
-	ck_assert_ptr_nonnull(pub = stamp_keyparse(pp.s, pp.len, 0));
-	ck_assert_int_eq(stamp_keyid(priv, id2), 0);
-	ck_assert_str_eq(id2, id);
-	ck_assert_int_eq(stamp_keyid(pub, id2), 0);
-	ck_assert_str_eq(id2, id);
-	/* the wrong kind, a wrong algorithm, garbage */
-	ck_assert_ptr_null(stamp_keyparse(pk.s, pk.len, 0));
-	ck_assert_ptr_null(stamp_keyparse(pp.s, pp.len, 1));
-	ck_assert_ptr_null(stamp_keyparse("junk", 4, 1));
-	ck_assert_int_eq(errno, EINVAL);
-	ec = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	ck_assert_ptr_nonnull(ec);
-	stamp_wipe(&pk);
-	ck_assert_ptr_null(pk.s);
-	ck_assert_int_eq(stamp_keypem(ec, 1, &pk), 0);
-	ck_assert_ptr_null(stamp_keyparse(pk.s, pk.len, 1));
-	stamp_wipe(&pk);
-	EVP_PKEY_free(ec);
-	EVP_PKEY_free(priv);
-	EVP_PKEY_free(pub);
-	EVP_PKEY_free(k);
-	sa_free(&pp);
-}
-END_TEST
 
 /* --- a golden header --- */
 
@@ -242,7 +187,7 @@ static const char golden_tbs[] = "v=1; verdict=cleaned; t=1767225600; "
 
 START_TEST(stamp_golden)
 {
-	EVP_PKEY	*k = fixedkey();
+	EVP_PKEY	*k = tm_rfc8032key();
 	struct stamp_in	 in = { k, STAMP_CLEANED, T0, "clamav/1.0.7/27450 "
 			    "clamd/x=y", 28 };
 	struct stamp	 st;
@@ -887,7 +832,6 @@ main(void)
 	tcase_add_test(tc, stamp_unengine_inverse);
 	tcase_add_test(tc, stamp_strip_fields);
 	tcase_add_test(tc, stamp_strip_over_caps);
-	tcase_add_test(tc, stamp_key_pem);
 	tcase_add_test(tc, stamp_golden);
 	tcase_add_loop_test(tc, stamp_roundtrip, 0,
 	    sizeof trips / sizeof trips[0]);

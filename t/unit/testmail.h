@@ -3,11 +3,15 @@
  * share (t/unit/testmail.c): encoders (base64, quoted-printable of
  * binary data, uuencode), Debian's clamav-testfiles, and zips built in
  * memory (stored or deflated zeros, ZIP64 entries, encrypted-flagged
- * members).  Like unit.h's helpers, these fail the calling test. */
+ * members), and the Ed25519 key of RFC 8032's first test vector that
+ * the stamp suites share.  Like unit.h's helpers, these fail the
+ * calling test. */
 #ifndef MW_TESTMAIL_H
 #define MW_TESTMAIL_H
 
 #include <stddef.h>
+
+#include <openssl/evp.h>
 
 #include "sa.h"
 
@@ -39,5 +43,9 @@ void	tm_uu(struct sa *, const unsigned char *, size_t);
 void	tm_readtestfile(const char *, struct sa *);
 /* z = a zip of the n members at m, replacing what it held. */
 void	tm_zip_build(struct sa *, const struct zmember *, size_t);
+
+/* The private key of RFC 8032 7.1, TEST 1 (its public key is
+ * d75a9801...511a); the caller frees it. */
+EVP_PKEY *tm_rfc8032key(void);
 
 #endif
