@@ -47,12 +47,10 @@ const struct mwhome_spool mwhome_spools[] = {
 #undef G
 const size_t mwhome_nspools = sizeof mwhome_spools / sizeof mwhome_spools[0];
 
-static int	mwhome_fail(struct mwhome *, const char *, const char *);
 static int	mwhome_owner(struct mwhome *, const char *, const char *,
 		    uid_t *, gid_t *);
 
-/* "unable to VERB PATH: reason" into h->err; keeps errno. */
-static int
+int
 mwhome_fail(struct mwhome *h, const char *verb, const char *fn)
 {
 	int	 e = errno;

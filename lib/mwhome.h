@@ -39,6 +39,8 @@ struct mwhome_spool {
 extern const struct mwhome_spool	mwhome_spools[];
 extern const size_t			mwhome_nspools;
 
+/* "unable to VERB WHAT: reason of errno" into h->err: -1, errno kept */
+int	mwhome_fail(struct mwhome *, const char *, const char *);
 int	mwhome_mkdir(struct mwhome *, const char *, unsigned int,
 	    const char *, const char *);
 int	mwhome_write(struct mwhome *, const char *, const char *, size_t,

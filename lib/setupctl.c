@@ -16,24 +16,11 @@
 #include "setupopt.h"
 #include "spool.h"
 
-/* "WHAT[ ARG]: the reason of errno" into h->err: -1 */
-static int
-fail(struct mwhome *h, const char *what, const char *arg)
-{
-	int	 e = errno;
-
-	h->err.len = 0;
-	(void)sa_catf(&h->err, "%s%s%s: %s", what, arg != NULL ? " " : "",
-	    arg != NULL ? arg : "", strerror(e));
-	errno = e;
-	return -1;
-}
-
 static int
 nomem(struct mwhome *h)
 {
 	errno = ENOMEM;
-	return fail(h, "unable to allocate memory", NULL);
+	return mwhome_fail(h, "allocate", "memory");
 }
 
 static int
@@ -65,10 +52,10 @@ putfile(struct mwhome *h, const char *name, const char *fn)
 	int		 fd, r;
 
 	if ((fd = open(fn, O_RDONLY | O_CLOEXEC)) == -1)
-		return fail(h, "unable to read", fn);
+		return mwhome_fail(h, "read", fn);
 	r = spool_slurp(fd, &v, SETUPCTL_MAXFILE);
 	(void)close(fd);
-	r = r == -1 ? fail(h, "unable to read", fn) : put(h, name, &v, 1);
+	r = r == -1 ? mwhome_fail(h, "read", fn) : put(h, name, &v, 1);
 	sa_free(&v);
 	return r;
 }
@@ -85,7 +72,7 @@ me(struct mwhome *h, const struct setupopt *o)
 	if ((r = mwhome_exists(h, "control/me")) != 0)
 		return r == 1 ? 0 : -1;
 	if (gethostname(host, sizeof host) == -1)
-		return fail(h, "unable to get the host name", NULL);
+		return mwhome_fail(h, "get", "the host name");
 	host[sizeof host - 1] = '\0';
 	if (!addr_domainok(host, strlen(host))) {
 		h->err.len = 0;

@@ -32,10 +32,7 @@ kid=$(status_kid)
 ok $? "setup made the status key and printed its id ($kid)"
 echo admin@example.org >"$S/control/notifyadmin"
 # the gateway holds a copy of the scanner's public key
-mkgateway "$S" "$SP" "$GP" --maildir alice@example.org=Maildir/alice \
-    --maildir admin@example.org=Maildir/admin
-MD=$G/Maildir/alice
-AD=$G/Maildir/admin
+mkgateway_mail "$S" "$SP" "$GP"
 
 start_home "$G"
 start_home "$S"

@@ -42,10 +42,8 @@ mkhome scanner --listen "127.0.0.1:$BP" --me b.example.net \
     --chain-key "$T/a.pub"
 B=$H
 cp "$B/keys/status.pub" "$T/b.pub" && chmod 644 "$T/b.pub"
-kida=$(sed -n 's/^mailward-setup: new status key \([0-9a-f]\{16\}\);.*/\1/p' \
-    "$T/setup1.out")
-kidb=$(sed -n 's/^mailward-setup: new status key \([0-9a-f]\{16\}\);.*/\1/p' \
-    "$T/setup2.out")
+kida=$(status_kid 1)
+kidb=$(status_kid 2)
 mkhome gateway --listen "127.0.0.1:$GP" --me gw.example.org \
     --maildir alice@example.org=Maildir/alice \
     --group "127.0.0.1:$AP" --group-key "$T/b.pub"
@@ -118,15 +116,19 @@ run_unpriv stamp-status -k "$T/forge/status.key" <"$T/forged.spool" 2>/dev/null 
     sed '1,/^$/d' >"$T/forged.out"
 grep -q '^X-Mailward-Status:' "$T/forged.out"
 ok $? "a sender stamps a message with a key of its own"
-send "$BP" x "$T/forged.out"
-wait_for arrived forged
-f=$(msg forged)
-out=$(vfy "$T/b.pub" "$f")
-case $out in
-"valid verdict=cleaned key=$kidb age="*" engine=clamav/"*"/0.0.4") r=0 ;;
-*) r=1; diag "$out" ;;
-esac
-ok $r "B scanned it itself; its stamp lists B's stage alone"
+# b_alone ID FILE VERDICT: FILE, sent to B, arrives with B's stamp of
+# VERDICT listing B's stage alone
+b_alone() {
+	send "$BP" x "$2"
+	wait_for arrived "$1"
+	out=$(vfy "$T/b.pub" "$(msg "$1")")
+	case $out in
+	"valid verdict=$3 key=$kidb age="*" engine=clamav/"*"/0.0.4") ;;
+	*) diag "$out"; return 1 ;;
+	esac
+}
+b_alone forged "$T/forged.out" cleaned
+ok $? "B scanned it itself; its stamp lists B's stage alone"
 log_has incoming "not-imported reason=unknown-key" "$B"
 ok $? "B logs why it imported nothing"
 
@@ -141,15 +143,8 @@ as_user mwstamp stamp-status -k "$A/keys/status.key" \
 grep -q "^X-Mailward-Status: .*k=$kida" "$T/changed.out" ||
     grep -q "k=$kida" "$T/changed.out"
 ok $? "a message with A's stamp, its body changed after"
-send "$BP" x "$T/changed.out"
-wait_for arrived changed
-c=$(msg changed)
-out=$(vfy "$T/b.pub" "$c")
-case $out in
-"valid verdict=clean key=$kidb age="*" engine=clamav/"*"/0.0.4") r=0 ;;
-*) r=1; diag "$out" ;;
-esac
-ok $r "not imported: B's stamp lists B's stage alone"
+b_alone changed "$T/changed.out" clean
+ok $? "not imported: B's stamp lists B's stage alone"
 log_has incoming "not-imported reason=body-changed" "$B"
 ok $? "B logs that the body changed"
 

@@ -64,10 +64,7 @@ echo admin@example.org >"$S/control/notifyadmin"
 echo 1 >"$S/control/retrybase"		# clamd back: retried within 2 s
 echo 2 >"$S/control/retrymax"
 echo 2 >"$S/control/scanpermessages"	# workers come and go meanwhile
-mkgateway "$S" "$SP" "$GP" --maildir alice@example.org=Maildir/alice \
-    --maildir admin@example.org=Maildir/admin
-MD=$G/Maildir/alice
-AD=$G/Maildir/admin
+mkgateway_mail "$S" "$SP" "$GP"
 
 start_home "$G"
 start_home "$S"

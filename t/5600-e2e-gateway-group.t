@@ -26,10 +26,7 @@ mkhome scanner --listen "127.0.0.1:$SP" --me scan.example.net \
     --subscriber @example.org --next-hop "origin:$GP" --databases "$SIGS"
 S=$H
 kid=$(status_kid 1)
-mkgateway "$S" "$SP" "$GP" --maildir alice@example.org=Maildir/alice \
-    --maildir admin@example.org=Maildir/admin
-MD=$G/Maildir/alice
-AD=$G/Maildir/admin
+mkgateway_mail "$S" "$SP" "$GP"
 echo admin@example.org >"$G/control/notifyadmin"
 echo 1 >"$G/control/retrybase"
 echo 2 >"$G/control/retrymax"

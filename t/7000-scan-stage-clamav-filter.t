@@ -20,14 +20,9 @@ testfiles=${MW_TESTFILES:-/usr/share/clamav-testfiles}
 [ -f "$testfiles/clam.zip" ] || skip_all "no clamav-testfiles"
 plan 42
 
-EICAR='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
-mktemp_T
-run_unpriv true			# programs reachable by nobody (lib.sh)
-DB=$T/db
+stage_db
 W=$T/work
-H=$T/home
-mkdir "$DB" "$W" "$H" "$H/control" || exit 1
-cp "$src"/t/data/sigs/mailward-test.* "$DB/" || exit 1
+mkdir "$W" "$H" "$H/control" || exit 1
 export MW_CORPUS=$corpus MW_TESTFILES=$testfiles
 
 # --- the corpus and the test files: 166 runs, two at a time ------------

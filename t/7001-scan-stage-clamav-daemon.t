@@ -17,13 +17,7 @@ corpus=${MW_CORPUS:-$src/../shared/corpus/cpython-email}
 [ -d "$corpus" ] || skip_all "no corpus at $corpus"
 plan 42
 
-EICAR='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
-mktemp_T
-run_unpriv true			# programs reachable by nobody (lib.sh)
-DB=$T/db
-H=$T/home
-mkdir "$DB" || exit 1
-cp "$src"/t/data/sigs/mailward-test.* "$DB/" || exit 1
+stage_db
 bare_home "$H" scan stamp quarantine
 echo "$DB" >"$H/control/databases"
 echo 1 >"$H/control/retrybase"

@@ -21,13 +21,7 @@ testfiles=${MW_TESTFILES:-/usr/share/clamav-testfiles}
 [ -f "$testfiles/clam.zip" ] || skip_all "no clamav-testfiles"
 plan 59
 
-EICAR='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
-mktemp_T
-run_unpriv true			# programs reachable by nobody (lib.sh)
-DB=$T/db
-H=$T/home
-mkdir "$DB" || exit 1
-cp "$src"/t/data/sigs/mailward-test.* "$DB/" || exit 1
+stage_db
 bare_home "$H" scan stamp quarantine
 mkdir "$T/ftmp" || exit 1		# filter mode's TMPDIR
 chown_unpriv "$H"

@@ -222,6 +222,15 @@ mkgateway() {
 	G=$H
 }
 
+# mkgateway_mail SCANNER SP GP [OPTION...]: mkgateway with the Maildirs
+# of alice@ and admin@example.org, MD and AD
+mkgateway_mail() {
+	mkgateway "$@" --maildir alice@example.org=Maildir/alice \
+	    --maildir admin@example.org=Maildir/admin
+	MD=$G/Maildir/alice
+	AD=$G/Maildir/admin
+}
+
 free_port() {
 	"$PYTHON" -c '
 import random, socket
@@ -359,6 +368,19 @@ wait_up() { s6-svwait -u -t 5000 "$1"; }
 
 mw_log() { cat "${2:-$H}/log/$1/current" 2>/dev/null; }
 log_has() { mw_log "$1" "${3:-$H}" | grep -q -e "$2"; }
+
+# stage_db: for a scan stage's test: $EICAR, the test string; $T; $DB =
+# $T/db, a copy of the test signatures that the test may change (the
+# engine reads it as nobody too); $H = $T/home, not made
+stage_db() {
+	EICAR='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
+	mktemp_T
+	run_unpriv true		# programs reachable by nobody
+	DB=$T/db
+	H=$T/home
+	mkdir "$DB" && cp "$(cd "${0%/*}/.." && pwd)"/t/data/sigs/mailward-test.* \
+	    "$DB/" && chmod -R a+rX "$DB" || exit 1
+}
 
 test_sigs() {
 	SIGS=$(cd "${0%/*}/.." && pwd)/t/data/sigs
